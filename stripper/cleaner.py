@@ -1,0 +1,142 @@
+"""The public cleaning API: `Stripper`, `clean` and `load_model`."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .lines import is_blank, join_kept, newline_of, split_lines
+from .model import LineModel, load_model, shipped_model_path
+
+
+@dataclass(frozen=True)
+class LineVerdict:
+    """The decision on one non-blank line."""
+
+    number: int  #: index of the line in the document (0-based, blank lines counted)
+    text: str
+    is_debris: bool
+    probability: float  #: estimated probability that the line is debris
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A cleaned document and what was taken out of it."""
+
+    text: str
+    lines_kept: int
+    lines_removed: int
+    bytes_removed: int
+    verdicts: tuple[LineVerdict, ...]
+
+
+class Stripper:
+    """Removes boilerplate lines from scraped text with a trained model.
+
+    The model is loaded once, on first use; a `Stripper` pickles without it,
+    so it is cheap to send to worker processes.
+
+    >>> Stripper().clean("Skip to main content\\nThe river rose overnight, and by dawn it had reached the old mill.\\n")
+    'The river rose overnight, and by dawn it had reached the old mill.\\n'
+    """
+
+    def __init__(
+        self,
+        model: LineModel | str | Path | None = None,
+        threshold: float | None = None,
+        config: Config | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self._threshold = self.config.threshold if threshold is None else threshold
+        if self._threshold is not None and not 0.0 <= self._threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {self._threshold}")
+        self._model_given = isinstance(model, LineModel)
+        self._model_path = None if self._model_given else model
+        self._model = model if self._model_given else None
+
+    @property
+    def model(self) -> LineModel:
+        """The line model, loaded on first access."""
+        if self._model is None:
+            self._model = load_model(self._model_path or shipped_model_path())
+        return self._model
+
+    @property
+    def threshold(self) -> float:
+        """Debris probability at which a line is removed (default: the model's)."""
+        return self.model.threshold_ if self._threshold is None else self._threshold
+
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        if not self._model_given:
+            state["_model"] = None  # reloaded lazily in the receiving process
+        return state
+
+    def clean(self, text: str) -> str:
+        """Return ``text`` without its debris lines."""
+        return self.clean_document(text).text
+
+    def classify(self, text: str) -> list[LineVerdict]:
+        """One verdict per non-blank line of ``text``."""
+        return list(self.clean_document(text).verdicts)
+
+    def clean_document(self, text: str) -> Cleaned:
+        """Clean one document and count what was removed."""
+        return next(self.clean_many([text]))
+
+    def clean_many(self, texts: Iterable[str]) -> Iterator[Cleaned]:
+        """Clean documents in vectorised batches, yielding results in order."""
+        batch: list[str] = []
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= self.config.batch_size:
+                yield from self._clean_batch(batch)
+                batch = []
+        if batch:
+            yield from self._clean_batch(batch)
+
+    def _clean_batch(self, texts: list[str]) -> Iterator[Cleaned]:
+        documents = [split_lines(text) for text in texts]
+        probabilities = self.model.predict_proba(documents)
+        for text, lines, proba in zip(texts, documents, probabilities):
+            yield self._assemble(text, lines, proba)
+
+    def _assemble(self, text: str, lines: list[str], proba) -> Cleaned:
+        content = [i for i, line in enumerate(lines) if not is_blank(line)]
+        threshold = self.threshold
+        verdicts = tuple(
+            LineVerdict(i, lines[i], bool(proba[i] >= threshold), float(proba[i]))
+            for i in content
+        )
+        keep = [True] * len(lines)
+        for verdict in verdicts:
+            keep[verdict.number] = not verdict.is_debris
+        cleaned = join_kept(lines, keep, newline_of(text))
+        removed = [v for v in verdicts if v.is_debris]
+        return Cleaned(
+            text=cleaned,
+            lines_kept=len(verdicts) - len(removed),
+            lines_removed=len(removed),
+            bytes_removed=len(text.encode("utf-8", "surrogatepass")) - len(cleaned.encode("utf-8", "surrogatepass")),
+            verdicts=verdicts,
+        )
+
+
+@functools.cache
+def _default_stripper() -> Stripper:
+    return Stripper()
+
+
+def clean(text: str) -> str:
+    """Clean ``text`` with the shipped model and default settings.
+
+    >>> clean("Powered by Blogger.\\n")
+    ''
+    """
+    return _default_stripper().clean(text)
+
+
+__all__ = ["Cleaned", "LineVerdict", "Stripper", "clean", "load_model"]

@@ -1,0 +1,62 @@
+"""Splitting a document into lines and joining the kept ones back.
+
+A *line* is the unit stripper classifies. Lines end at ``\\n``, ``\\r\\n`` or
+``\\r``; the terminator is not part of the line. Output reuses the document's
+own newline style, so kept lines come back byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` into lines without their terminators.
+
+    >>> split_lines("a\\r\\nb\\rc\\n")
+    ['a', 'b', 'c']
+    """
+    lines = _NEWLINE.split(text)
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def newline_of(text: str) -> str:
+    """Return the first line terminator used in ``text`` (``"\\n"`` if none).
+
+    >>> newline_of("a\\r\\nb")
+    '\\r\\n'
+    """
+    match = _NEWLINE.search(text)
+    return match.group() if match else "\n"
+
+
+def is_blank(line: str) -> bool:
+    """True for a line with nothing but whitespace (including NBSP)."""
+    return not line.strip()
+
+
+def join_kept(lines: Sequence[str], keep: Sequence[bool], newline: str = "\n") -> str:
+    """Join the kept lines, keeping one blank line where a paragraph broke.
+
+    Blank lines between kept lines collapse to one; blank or removed lines
+    at the start and end vanish. The result is a subsequence of ``lines``.
+
+    >>> join_kept(["a", "", "", "x", "b"], [True, False, False, False, True])
+    'a\\n\\nb\\n'
+    """
+    out: list[str] = []
+    gap = False
+    for line, kept in zip(lines, keep):
+        if is_blank(line):
+            gap = True
+        elif kept:
+            if out and gap:
+                out.append("")
+            out.append(line)
+            gap = False
+    return newline.join(out) + newline if out else ""

@@ -1,0 +1,335 @@
+"""The line classifier: three stacked scikit-learn stages, and its file format.
+
+1. *lexical*: a logistic model over hashed words of the line alone;
+2. *line*: gradient-boosted trees over the line's shape features and lexical
+   score, and those of its neighbours (a window of lines);
+3. *sequence*: gradient-boosted trees over the line-stage probabilities of
+   the surrounding lines, their running means and the line's place relative
+   to the document's main block, because a block of teaser prose under
+   "Popular posts" looks like body line by line and only context gives it
+   away.
+
+Each stage is fitted on out-of-fold predictions of the stage before it
+(folds grouped by outlet), so no stage learns from overconfident in-sample
+scores. `LineModel` follows scikit-learn's estimator conventions, with one
+difference dictated by the task: a sample is a *document* (a list of lines),
+and predictions are one array per document with one value per line.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import warnings
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+
+import joblib
+import numpy as np
+import sklearn
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.exceptions import InconsistentVersionWarning
+from sklearn.linear_model import SGDClassifier
+from sklearn.model_selection import GroupKFold
+from threadpoolctl import threadpool_limits
+
+from .config import Config
+from .features import SHAPE_NAMES, Batch, featurize, stoplist, windowed_mean
+
+Labels = Sequence[bool | None]
+
+
+class ModelVersionError(RuntimeError):
+    """The model file was written by another scikit-learn version."""
+
+
+class LineModel(ClassifierMixin, BaseEstimator):
+    """Estimates, for every line of a document, the probability it is debris.
+
+    ``X`` is a sequence of documents, each a sequence of lines; ``y`` holds
+    one label per line (True debris, False body, None unlabelled: ignored).
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config
+
+    # -- fitting ----------------------------------------------------------
+    def fit(
+        self,
+        X: Sequence[Sequence[str]],
+        y: Sequence[Labels],
+        groups: Sequence[str] | None = None,
+        sample_weight: Sequence[float] | None = None,
+    ) -> LineModel:
+        """Fit the three stages; ``groups`` (one per document) keep an
+        outlet's documents on one side of every internal split, and
+        ``sample_weight`` (one per document) weighs its lines."""
+        config = self.config or Config()
+        with threadpool_limits(config.threads):
+            return self._fit(X, y, groups, sample_weight, config)
+
+    def _fit(self, X, y, groups, sample_weight, config: Config) -> LineModel:
+        self.stopwords_ = stoplist()
+        batch = featurize(X, self.stopwords_)
+        target, labelled = _line_targets(batch, y)
+        weight = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
+        weight = weight[batch.doc_of]
+        folds = _folds(batch, groups, labelled, config)
+
+        self.lexical_ = _lexical_stage(config)
+        lexical = _out_of_fold(self.lexical_, batch.lexical, target, labelled, weight, folds)
+        line_features = _line_features(batch, lexical, config.window)
+        self.line_ = _tree_stage(config)
+        line = _out_of_fold(self.line_, line_features, target, labelled, weight, folds)
+        sequence_features = _sequence_features(batch, line, config.context_window)
+        self.sequence_ = _tree_stage(config)
+        final = _out_of_fold(self.sequence_, sequence_features, target, labelled, weight, folds)
+        self.classes_ = np.array([False, True])
+        self.n_lines_ = int(labelled.sum())
+        words = np.expm1(batch.shape[:, 1])
+        self.threshold_ = config.threshold or best_threshold(final[labelled], target[labelled], words[labelled])
+        self.out_of_fold_ = _per_document(batch, np.where(labelled, final, np.nan), [len(d) for d in X])
+        self.versions_ = library_versions()
+        return self
+
+    # -- predicting -------------------------------------------------------
+    def predict_proba(self, X: Sequence[Sequence[str]]) -> list[np.ndarray]:
+        """Per document, the probability of debris of each line (NaN for blank lines)."""
+        batch = featurize(X, self.stopwords_)
+        probability = self._predict_lines(batch)
+        return _per_document(batch, probability, [len(doc) for doc in X])
+
+    def predict(self, X: Sequence[Sequence[str]], threshold: float | None = None) -> list[np.ndarray]:
+        """Per document, True for each debris line (False for blank lines)."""
+        cut = self.threshold_ if threshold is None else threshold
+        return [np.nan_to_num(p, nan=0.0) >= cut for p in self.predict_proba(X)]
+
+    def _predict_lines(self, batch: Batch) -> np.ndarray:
+        if not len(batch.doc_of):
+            return np.zeros(0)
+        with threadpool_limits(self._config.threads):
+            return self._predict_stages(batch)
+
+    def _predict_stages(self, batch: Batch) -> np.ndarray:
+        lexical = self.lexical_.predict_proba(batch.lexical)[:, 1]
+        line = self.line_.predict_proba(_line_features(batch, lexical, self._config.window))[:, 1]
+        features = _sequence_features(batch, line, self._config.context_window)
+        return self.sequence_.predict_proba(features)[:, 1]
+
+    @property
+    def _config(self) -> Config:
+        return self.config or Config()
+
+
+def best_threshold(probability: np.ndarray, debris: np.ndarray, words: np.ndarray) -> float:
+    """The threshold that maximises the F1 of kept body words: the line-level
+    proxy of the shingle measure, which counts text, not lines."""
+    candidates = np.linspace(0.2, 0.8, 61)
+    body = ~debris
+    scores = []
+    for cut in candidates:
+        kept = probability < cut
+        tp = words[kept & body].sum()
+        precision = tp / max(words[kept].sum(), 1)
+        recall = tp / max(words[body].sum(), 1)
+        scores.append(2 * precision * recall / max(precision + recall, 1e-9))
+    return float(candidates[int(np.argmax(scores))])
+
+
+def _line_targets(batch: Batch, y: Sequence[Labels]) -> tuple[np.ndarray, np.ndarray]:
+    """Labels of the batch's non-blank lines: (is debris, is labelled)."""
+    flat = [labels[i] for labels, idx in zip(y, batch.line_numbers) for i in idx]
+    labelled = np.array([label is not None for label in flat], dtype=bool)
+    target = np.array([bool(label) for label in flat], dtype=bool)
+    return target, labelled
+
+
+def _folds(batch: Batch, groups, labelled: np.ndarray, config: Config) -> list[np.ndarray]:
+    """Fold number of every line, splitting by group (outlet or site)."""
+    n_docs = len(batch.starts) - 1
+    doc_groups = np.asarray(groups if groups is not None else np.arange(n_docs))
+    n_splits = min(config.folds, len(set(doc_groups.tolist())))
+    if n_splits < 2:
+        raise ValueError("training needs documents from at least two outlets (groups)")
+    fold_of_doc = np.zeros(n_docs, dtype=np.int64)
+    for k, (_, test) in enumerate(GroupKFold(n_splits).split(np.zeros(n_docs), groups=doc_groups)):
+        fold_of_doc[test] = k
+    fold = fold_of_doc[batch.doc_of]
+    return [fold == k for k in range(n_splits)]
+
+
+def _out_of_fold(estimator, X, target, labelled, weight, folds) -> np.ndarray:
+    """Fit ``estimator`` on all labelled lines; return out-of-fold
+    probabilities for every line."""
+    out = np.zeros(X.shape[0])
+    for test in folds:
+        train = labelled & ~test
+        if len(set(target[train].tolist())) < 2:
+            out[test] = target[train].mean() if train.any() else 0.5
+            continue
+        model = sklearn.base.clone(estimator)
+        model.fit(X[train], target[train], sample_weight=weight[train])
+        out[test] = model.predict_proba(X[test])[:, 1]
+    estimator.fit(X[labelled], target[labelled], sample_weight=weight[labelled])
+    return out
+
+
+def _lexical_stage(config: Config) -> SGDClassifier:
+    return SGDClassifier(
+        loss="log_loss", alpha=2e-5, max_iter=15, tol=None, random_state=config.seed
+    )
+
+
+def _tree_stage(config: Config) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        max_iter=100, learning_rate=0.1, max_leaf_nodes=31, l2_regularization=1.0,
+        early_stopping=False, random_state=config.seed,
+    )  # fmt: skip
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-4, 1 - 1e-4)
+    return np.log(p / (1 - p))
+
+
+def _shifted(values: np.ndarray, batch: Batch, offset: int, fill: float) -> np.ndarray:
+    """``values`` of the line ``offset`` lines away in the same document."""
+    n = len(values)
+    idx = np.arange(n) + offset
+    valid = (idx >= batch.starts[batch.doc_of]) & (idx < batch.starts[batch.doc_of + 1])
+    out = np.full(values.shape, fill, dtype=np.float32)
+    out[valid] = values[idx[valid]]
+    return out
+
+
+#: Shape features that are also read from neighbouring lines.
+NEIGHBOUR_FEATURES = [
+    SHAPE_NAMES.index(name)
+    for name in ("log_words", "ends_sentence", "stopword_share", "punct_share", "starts_lower")
+]
+
+
+def _line_features(batch: Batch, lexical: np.ndarray, window: int) -> np.ndarray:
+    """Shape features and lexical score of each line, and the main ones of
+    its neighbours."""
+    score = _logit(lexical)[:, None]
+    neighbour = np.column_stack([batch.shape[:, NEIGHBOUR_FEATURES], score])
+    parts = [batch.shape, score]
+    for offset in range(-window, window + 1):
+        if offset:
+            parts.append(_shifted(neighbour, batch, offset, np.nan))
+    return np.hstack(parts).astype(np.float32)
+
+
+def _sequence_features(batch: Batch, line: np.ndarray, window: int) -> np.ndarray:
+    """Neighbours' line-stage scores, running means and main-block position."""
+    score = _logit(line).astype(np.float32)
+    parts = [score[:, None]]
+    parts += [_shifted(score, batch, o, np.nan)[:, None] for o in range(-window, window + 1) if o]
+    for k in (2, 5, 15, 40):
+        parts.append(windowed_mean(line, batch.doc_of, batch.starts, k)[:, None])
+    parts.append(_main_block(batch, line))
+    return np.hstack(parts).astype(np.float32)
+
+
+def _main_block(batch: Batch, line: np.ndarray) -> np.ndarray:
+    """Where each line lies relative to its document's densest body block:
+    the contiguous run of lines maximising the sum of (body probability
+    minus one half) weighted by words. Columns: inside, lines to the block
+    (log, signed), the block's share of the document's lines."""
+    words = np.expm1(batch.shape[:, 1]).astype(np.float64)  # log_words is column 1
+    gain = (0.5 - line) * np.sqrt(words + 1)
+    out = np.zeros((len(line), 3), dtype=np.float32)
+    for d in range(len(batch.starts) - 1):
+        lo, hi = batch.starts[d], batch.starts[d + 1]
+        if lo == hi:
+            continue
+        start, end = _best_segment(gain[lo:hi])
+        k = np.arange(hi - lo)
+        distance = np.where(k < start, k - start, np.where(k > end, k - end, 0))
+        out[lo:hi, 0] = distance == 0
+        out[lo:hi, 1] = np.sign(distance) * np.log1p(np.abs(distance))
+        out[lo:hi, 2] = (end - start + 1) / (hi - lo)
+    return out
+
+
+def _best_segment(gain: np.ndarray) -> tuple[int, int]:
+    """Start and end (inclusive) of the maximum-sum contiguous run."""
+    cum = np.concatenate([[0.0], np.cumsum(gain)])
+    lowest_before = np.minimum.accumulate(cum[:-1])
+    best_end = int(np.argmax(cum[1:] - lowest_before))
+    best_start = int(np.argmin(cum[: best_end + 1]))
+    return best_start, best_end
+
+
+def _per_document(batch: Batch, probability: np.ndarray, lengths: list[int]) -> list[np.ndarray]:
+    out = []
+    for d, length in enumerate(lengths):
+        p = np.full(length, np.nan)
+        p[batch.line_numbers[d]] = probability[batch.starts[d] : batch.starts[d + 1]]
+        out.append(p)
+    return out
+
+
+# -- files -------------------------------------------------------------------
+def library_versions() -> dict[str, str]:
+    """Versions that must match for a saved model to load."""
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": np.__version__,
+    }
+
+
+def shipped_model_path() -> Path:
+    """Path of the model bundled with the package."""
+    return Path(__file__).parent / "data" / "model.joblib"
+
+
+def card_path(model_path: Path) -> Path:
+    """The JSON model card that sits beside a model file."""
+    return Path(model_path).with_suffix(".json")
+
+
+def save_model(model: LineModel, path: Path, card: dict) -> None:
+    """Write the model and its card (``model.joblib`` + ``model.json``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path, compress=3)
+    card = {**card, "versions": model.versions_, "config": asdict(model._config)}
+    card_path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def read_card(path: Path | None = None) -> dict:
+    """The model card of ``path`` (default: the shipped model), or {} if none."""
+    card = card_path(path or shipped_model_path())
+    return json.loads(card.read_text(encoding="utf-8")) if card.exists() else {}
+
+
+def load_model(path: Path | str | None = None) -> LineModel:
+    """Load a model saved by `save_model`, refusing one from another scikit-learn."""
+    path = Path(path) if path else shipped_model_path()
+    if not path.exists():
+        raise FileNotFoundError(f"no model at {path}; train one with `python -m stripper train`")
+    trained_with = read_card(path).get("versions", {}).get("scikit-learn")
+    if trained_with and trained_with != sklearn.__version__:
+        raise ModelVersionError(_version_message(path, trained_with))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        try:
+            model = joblib.load(path)
+        except InconsistentVersionWarning as warning:
+            raise ModelVersionError(_version_message(path, warning.original_sklearn_version)) from None
+    if not isinstance(model, LineModel):
+        raise TypeError(f"{path} does not hold a stripper LineModel")
+    return model
+
+
+def _version_message(path: Path, trained_with: str) -> str:
+    return (
+        f"{path} was trained with scikit-learn {trained_with}, but {sklearn.__version__} is "
+        "installed; rebuild it with `python -m stripper train` (see the model card for the "
+        "exact command) or install the matching scikit-learn"
+    )
