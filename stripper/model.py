@@ -207,7 +207,17 @@ def _shifted(values: np.ndarray, batch: Batch, offset: int, fill: float) -> np.n
 #: Shape features that are also read from neighbouring lines.
 NEIGHBOUR_FEATURES = [
     SHAPE_NAMES.index(name)
-    for name in ("log_words", "ends_sentence", "stopword_share", "punct_share", "starts_lower")
+    for name in (
+        "log_words", "ends_sentence", "stopword_share", "punct_share", "starts_lower",
+        "duplicates", "quote_style_gap",
+    )  # fmt: skip
+]
+
+
+#: Shape features of the line itself that the sequence stage reads too.
+SEQUENCE_OWN_FEATURES = [
+    SHAPE_NAMES.index(name)
+    for name in ("log_words", "duplicates", "first_copy", "quote_style_gap", "relative_position")
 ]
 
 
@@ -231,6 +241,7 @@ def _sequence_features(batch: Batch, line: np.ndarray, window: int) -> np.ndarra
     for k in (2, 5, 15, 40):
         parts.append(windowed_mean(line, batch.doc_of, batch.starts, k)[:, None])
     parts.append(_main_block(batch, line))
+    parts.append(batch.shape[:, SEQUENCE_OWN_FEATURES])
     return np.hstack(parts).astype(np.float32)
 
 

@@ -1,0 +1,246 @@
+"""Compare cleaning systems on the labelled corpus cache, per corpus and rendering.
+
+Reads what ``scripts/build_corpus_cache.py`` wrote and prints a markdown
+table: for each corpus and renderer, the shingle F1 (precision/recall) of
+
+* ``raw``: the rendered text, nothing removed;
+* ``c4``: C4-style line rules (see `c4_keeps`);
+* ``trafilatura``: trafilatura 2.x ``extract()`` on the original HTML,
+  default settings (outputs are cached next to the corpus; pages/s shown);
+* ``ceiling``: exactly the lines the aligner labelled body;
+* ``stripper``: lines whose debris probability is under the threshold.
+  Corpora the shipped model may train on are scored out of fold
+  (`stripper.training.out_of_fold_predictions`, folds grouped by site, each
+  fold model at its own threshold unless `--threshold` is given);
+  measure-only corpora (dragnet, l3s-gn1) are scored with ``--model``.
+
+For trafilatura-eval the cell is the with/without snippet accuracy instead.
+
+    python scripts/benchmark_accuracy.py --corpora cleaneval-final --model model.joblib
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from stripper.config import Config
+from stripper.corpora import iter_corpus, safe_name, snippet_accuracy
+from stripper.labels import LabelledDocument, read_labelled
+from stripper.lines import join_kept
+from stripper.scoring import shingle_scores
+
+DEFAULT_DATASETS = Path("/work/shared/datasets")
+DEFAULT_CACHE = Path.home() / ".cache" / "stripper" / "corpora"
+#: Corpora the shipped model must never train on: scored with a fixed model only.
+MEASURE_ONLY = ("dragnet", "l3s")
+SYSTEMS = ("raw", "c4", "trafilatura", "ceiling", "stripper")
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    """A page as the cache holds it: manifest entry and gold text (None: snippets)."""
+
+    entry: dict
+    gold: str | None
+
+
+# ---------------------------------------------------------------- C4-style rules
+
+_TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019")
+_C4_BANNED = re.compile(
+    r"javascript|lorem ipsum|[{}]|terms of use|privacy policy|cookie policy|uses cookies|"
+    r"use of cookies|use cookies",
+    re.IGNORECASE,
+)
+
+
+def c4_keeps(line: str) -> bool:
+    """The C4 paper's line rules: terminal punctuation, ≥ 3 words, no banned strings.
+
+    Page-level rules (dropping whole pages) are left out: here every page is
+    an article to extract, not a page to admit or reject.
+    """
+    text = line.strip()
+    return text.endswith(_TERMINAL) and len(text.split()) >= 3 and not _C4_BANNED.search(text)
+
+
+# ---------------------------------------------------------------- systems
+
+
+def kept_text(doc: LabelledDocument, keep: Sequence[bool]) -> str:
+    """The document reduced to the kept lines."""
+    return join_kept(doc.lines, keep)
+
+
+def stripper_debris_probabilities(
+    corpus: str, documents: list[LabelledDocument], model: Path | None, config: Config
+) -> tuple[list, list[float]] | None:
+    """Per document, each line's debris probability from stripper and the threshold to use.
+
+    Measure-only corpora are scored with the fixed ``model`` (None without
+    one) at its own threshold; the others out of fold by
+    ``stripper.training.out_of_fold_predictions`` (folds grouped by site),
+    each document at the threshold of the fold model that predicted it.
+    """
+    if corpus.startswith(MEASURE_ONLY):
+        if model is None:
+            return None
+        from stripper.model import load_model
+
+        fixed = load_model(model)
+        probabilities = fixed.predict_proba([list(doc.lines) for doc in documents])
+        return probabilities, [config.threshold or fixed.threshold_] * len(documents)
+    from stripper.training import out_of_fold_predictions
+
+    probabilities, thresholds = out_of_fold_predictions(documents, config)
+    return probabilities, thresholds
+
+
+def trafilatura_outputs(
+    corpus: str, datasets: Path, cache: Path
+) -> tuple[dict[str, str], float | None]:
+    """trafilatura ``extract()`` of each page (cached on disk) and pages/s of fresh runs."""
+    import trafilatura
+
+    folder = cache / corpus / "trafilatura-extract"
+    folder.mkdir(parents=True, exist_ok=True)
+    outputs: dict[str, str] = {}
+    seconds, fresh = 0.0, 0
+    for page in iter_corpus(datasets / corpus):
+        path = folder / f"{safe_name(page.page_id)}.txt"
+        if not path.exists():
+            started = time.perf_counter()
+            text = trafilatura.extract(page.html) or ""
+            seconds += time.perf_counter() - started
+            fresh += 1
+            path.write_text(text, encoding="utf-8")
+        outputs[page.page_id] = path.read_text("utf-8")
+    return outputs, (fresh / seconds if fresh and seconds else None)
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def score_cell(outputs: Sequence[str], pages: Sequence[CachedPage]) -> str:
+    """Shingle F1 (P/R), or snippet accuracy for snippet-only corpora."""
+    if pages and pages[0].gold is None:
+        right = total = 0
+        for output, page in zip(outputs, pages, strict=True):
+            r, t = snippet_accuracy(
+                output, page.entry["keep_snippets"], page.entry["drop_snippets"]
+            )
+            right, total = right + r, total + t
+        return f"acc {right / max(total, 1):.3f}"
+    scores = shingle_scores(outputs, [page.gold or "" for page in pages])
+    return f"{scores.f1:.3f} ({scores.precision:.2f}/{scores.recall:.2f})"
+
+
+def read_cache(cache: Path, corpus: str) -> list[CachedPage]:
+    """The manifest entries and gold texts of one cached corpus."""
+    root = cache / corpus
+    pages = []
+    with open(root / "manifest.jsonl", encoding="utf-8") as manifest:
+        for line in manifest:
+            entry = json.loads(line)
+            gold = (root / entry["gold"]).read_text("utf-8") if entry.get("gold") else None
+            pages.append(CachedPage(entry, gold))
+    return pages
+
+
+def system_outputs(
+    documents: list[LabelledDocument], stripper: tuple[list, list[float]] | None
+) -> dict[str, list[str] | None]:
+    """Outputs of the line-level systems (raw, C4, ceiling, stripper) per document."""
+    keepers: dict[str, Callable[[LabelledDocument, int], list[bool]]] = {
+        "raw": lambda doc, i: [True] * len(doc.lines),
+        "c4": lambda doc, i: [c4_keeps(line) for line in doc.lines],
+        "ceiling": lambda doc, i: [label is False for label in doc.labels],
+    }
+    outputs: dict[str, list[str] | None] = {
+        name: [kept_text(doc, keep(doc, i)) for i, doc in enumerate(documents)]
+        for name, keep in keepers.items()
+    }
+    outputs["stripper"] = None
+    if stripper is not None:
+        probabilities, thresholds = stripper
+        outputs["stripper"] = [  # NaN (blank line) >= threshold is False: kept
+            kept_text(doc, [not p >= threshold for p in probs])
+            for doc, probs, threshold in zip(documents, probabilities, thresholds, strict=True)
+        ]
+    return outputs
+
+
+def benchmark_corpus(corpus: str, args: argparse.Namespace) -> list[str]:
+    """Markdown rows (one per renderer) for one corpus."""
+    pages = read_cache(args.cache, corpus)
+    traf, rate = (None, None)
+    if "trafilatura" in args.systems:
+        traf, rate = trafilatura_outputs(corpus, args.datasets, args.cache)
+    rows = []
+    for renderer in args.renderers:
+        root = args.cache / corpus / renderer
+        documents = [
+            read_labelled(args.cache / corpus / p.entry["labels"][renderer], root) for p in pages
+        ]
+        stripper = None
+        if "stripper" in args.systems:
+            config = Config(threshold=args.threshold)
+            stripper = stripper_debris_probabilities(corpus, documents, args.model, config)
+        outputs = system_outputs(documents, stripper)
+        if traf is not None:
+            outputs["trafilatura"] = [traf.get(p.entry["page_id"], "") for p in pages]
+        cells = [
+            score_cell(outputs[name], pages) if outputs.get(name) is not None else "n/a"
+            for name in args.systems
+        ]
+        speed = f"{rate:.1f}" if rate else "cached"
+        rows.append(
+            f"| {corpus} | {renderer} | {len(pages)} | "
+            + " | ".join(cells)
+            + (f" | {speed} |" if traf is not None else " |")
+        )
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
+    parser.add_argument("--corpora", default="", help="comma-separated (default: all cached)")
+    parser.add_argument("--renderers", default="lxml,inscriptis")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--model", type=Path, help="fixed model for measure-only corpora")
+    parser.add_argument(
+        "--threshold", type=float, help="debris threshold (default: the one each model chose)"
+    )
+    args = parser.parse_args(argv)
+    args.renderers = [r for r in args.renderers.split(",") if r]
+    args.systems = [s for s in args.systems.split(",") if s]
+    corpora = [c for c in args.corpora.split(",") if c] or sorted(
+        p.name for p in args.cache.iterdir() if (p / "manifest.jsonl").exists()
+    )
+    speed_head = " trafilatura pages/s |" if "trafilatura" in args.systems else ""
+    print("| corpus | renderer | pages | " + " | ".join(args.systems) + " |" + speed_head)
+    print("|---" * (3 + len(args.systems) + bool(speed_head)) + "|")
+    for corpus in corpora:
+        for row in benchmark_corpus(corpus, args):
+            print(row, flush=True)
+    threshold = args.threshold if args.threshold is not None else "chosen by each model"
+    print(
+        "\nCells: shingle F1 (precision/recall); trafilatura-eval: snippet accuracy. "
+        f"stripper threshold: {threshold}."
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
