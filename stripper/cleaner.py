@@ -7,8 +7,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .config import Config
-from .lines import is_blank, join_kept, newline_of, split_lines
+from .lines import join_kept, newline_of, split_lines
 from .model import LineModel, load_model, shipped_model_path
 
 
@@ -30,7 +32,18 @@ class Cleaned:
     lines_kept: int
     lines_removed: int
     bytes_removed: int
-    verdicts: tuple[LineVerdict, ...]
+    lines: tuple[str, ...]  #: the document's lines, blank ones included
+    probabilities: np.ndarray  #: debris probability per line, NaN for blank lines
+    threshold: float
+
+    @property
+    def verdicts(self) -> tuple[LineVerdict, ...]:
+        """The decision on each non-blank line, in order."""
+        return tuple(
+            LineVerdict(i, self.lines[i], bool(p >= self.threshold), float(p))
+            for i, p in enumerate(self.probabilities.tolist())
+            if p == p  # not NaN: a non-blank line
+        )
 
 
 class Stripper:
@@ -104,25 +117,24 @@ class Stripper:
         for text, lines, proba in zip(texts, documents, probabilities):
             yield self._assemble(text, lines, proba)
 
-    def _assemble(self, text: str, lines: list[str], proba) -> Cleaned:
-        content = [i for i, line in enumerate(lines) if not is_blank(line)]
-        threshold = self.threshold
-        verdicts = tuple(
-            LineVerdict(i, lines[i], bool(proba[i] >= threshold), float(proba[i]))
-            for i in content
-        )
-        keep = [True] * len(lines)
-        for verdict in verdicts:
-            keep[verdict.number] = not verdict.is_debris
-        cleaned = join_kept(lines, keep, newline_of(text))
-        removed = [v for v in verdicts if v.is_debris]
+    def _assemble(self, text: str, lines: list[str], probabilities: np.ndarray) -> Cleaned:
+        blank = np.isnan(probabilities)
+        debris = probabilities >= self.threshold  # False for NaN
+        cleaned = join_kept(lines, (~debris).tolist(), newline_of(text), blank.tolist())
+        removed = int(debris.sum())
         return Cleaned(
             text=cleaned,
-            lines_kept=len(verdicts) - len(removed),
-            lines_removed=len(removed),
-            bytes_removed=len(text.encode("utf-8", "surrogatepass")) - len(cleaned.encode("utf-8", "surrogatepass")),
-            verdicts=verdicts,
+            lines_kept=int((~blank).sum()) - removed,
+            lines_removed=removed,
+            bytes_removed=_utf8_size(text) - _utf8_size(cleaned),
+            lines=tuple(lines),
+            probabilities=probabilities,
+            threshold=self.threshold,
         )
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
 
 
 @functools.cache

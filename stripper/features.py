@@ -31,6 +31,7 @@ import scipy.sparse as sp
 
 from .lines import is_blank
 
+
 #: Number of hashed lexical feature columns.
 LEXICAL_DIMENSION = 1 << 18
 
@@ -79,7 +80,7 @@ class Batch:
 
 def content_line_numbers(lines: Sequence[str]) -> np.ndarray:
     """Indices of the non-blank lines of a document."""
-    return np.fromiter((i for i, line in enumerate(lines) if not is_blank(line)), dtype=np.int64)
+    return np.flatnonzero([not is_blank(line) for line in lines])
 
 
 def featurize(documents: Sequence[Sequence[str]], stopwords: frozenset[str]) -> Batch:
@@ -125,7 +126,9 @@ def _tokenize(texts: list[str]) -> _Tokens:
         map(table.setdefault, found, itertools.count()), dtype=np.int64, count=len(found)
     )
     unique_positions = np.fromiter(table.values(), dtype=np.int64, count=len(table))
-    ids = np.searchsorted(unique_positions, first_seen)
+    renumber = np.empty(len(found), dtype=np.int64)
+    renumber[unique_positions] = np.arange(len(table))
+    ids = renumber[first_seen]
     unique = list(table)
     is_newline = ids == (unique.index("\n") if "\n" in table else -1)
     line = np.cumsum(is_newline) - is_newline  # newline token closes its line

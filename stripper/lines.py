@@ -37,22 +37,30 @@ def newline_of(text: str) -> str:
 
 def is_blank(line: str) -> bool:
     """True for a line with nothing but whitespace (including NBSP)."""
-    return not line.strip()
+    return not line or line.isspace()
 
 
-def join_kept(lines: Sequence[str], keep: Sequence[bool], newline: str = "\n") -> str:
+def join_kept(
+    lines: Sequence[str],
+    keep: Sequence[bool],
+    newline: str = "\n",
+    blank: Sequence[bool] | None = None,
+) -> str:
     """Join the kept lines, keeping one blank line where a paragraph broke.
 
     Blank lines between kept lines collapse to one; blank or removed lines
     at the start and end vanish. The result is a subsequence of ``lines``.
+    ``blank`` marks the blank lines when the caller knows them already.
 
     >>> join_kept(["a", "", "", "x", "b"], [True, False, False, False, True])
     'a\\n\\nb\\n'
     """
+    if blank is None:
+        blank = [is_blank(line) for line in lines]
     out: list[str] = []
     gap = False
-    for line, kept in zip(lines, keep):
-        if is_blank(line):
+    for line, kept, empty in zip(lines, keep, blank):
+        if empty:
             gap = True
         elif kept:
             if out and gap:
