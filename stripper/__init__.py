@@ -5,10 +5,19 @@
 'The council approved the new bridge on Tuesday after a long debate.\\n'
 """
 
-from .cleaner import Cleaned, LineVerdict, Stripper, clean
+from .cleaner import Cleaned, LineVerdict, Stripper, clean, clean_html
 from .config import Config
 from .model import LineModel, load_model
 
 __version__ = "1.0.0"
 
-__all__ = ["Cleaned", "Config", "LineModel", "LineVerdict", "Stripper", "clean", "load_model"]
+__all__ = [
+    "Cleaned",
+    "Config",
+    "LineModel",
+    "LineVerdict",
+    "Stripper",
+    "clean",
+    "clean_html",
+    "load_model",
+]

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config
+from .html import html_to_text
 from .lines import join_kept, newline_of, split_lines
 from .model import LineModel, load_model, shipped_model_path
 
@@ -92,6 +93,16 @@ class Stripper:
         """Return ``text`` without its debris lines."""
         return self.clean_document(text).text
 
+    def clean_html(self, html: str | bytes, url: str | None = None) -> str:
+        """Return the article text of an HTML page.
+
+        The page is decoded as a browser would (bytes), rendered to one line
+        per text block as a scraper would (`stripper.html.html_to_text`) and
+        those lines are cleaned. ``url`` is accepted for API stability; the
+        current model does not use it.
+        """
+        return self.clean(html_to_text(html))
+
     def classify(self, text: str) -> list[LineVerdict]:
         """One verdict per non-blank line of ``text``."""
         return list(self.clean_document(text).verdicts)
@@ -151,4 +162,13 @@ def clean(text: str) -> str:
     return _default_stripper().clean(text)
 
 
-__all__ = ["Cleaned", "LineVerdict", "Stripper", "clean", "load_model"]
+def clean_html(html: str | bytes, url: str | None = None) -> str:
+    """Extract the article text of an HTML page with the shipped model.
+
+    >>> clean_html("<nav><a href='/'>Home</a></nav><p>The ferry resumed its crossings on Monday after a week of storms.</p>")
+    'The ferry resumed its crossings on Monday after a week of storms.\\n'
+    """
+    return _default_stripper().clean_html(html, url)
+
+
+__all__ = ["Cleaned", "LineVerdict", "Stripper", "clean", "clean_html", "load_model"]

@@ -290,10 +290,9 @@ def _document_features(columns, tokens: _Tokens, doc_of, starts, n) -> dict[str,
     main text's topic), the share of the document's words before it, and
     how many long lines surround it."""
     words = columns["words"]
-    longest = np.maximum.reduceat(columns["log_chars"], starts[:-1][starts[:-1] < n]) if n else []
+    nonempty = starts[:-1] < starts[1:]  # reduceat needs strictly increasing starts
     doc_longest = np.zeros(len(starts) - 1)
-    nonempty = starts[:-1] < starts[1:]
-    doc_longest[nonempty] = longest[: nonempty.sum()] if n else 0
+    doc_longest[nonempty] = np.maximum.reduceat(columns["log_chars"], starts[:-1][nonempty])
     chars_vs_longest = columns["log_chars"] - doc_longest[doc_of]
 
     cum = np.cumsum(words)

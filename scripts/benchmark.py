@@ -1,0 +1,117 @@
+"""Speed and memory of text cleaning: prints figures, asserts nothing.
+
+    python scripts/benchmark.py                 # generated scraped-like pages
+    python scripts/benchmark.py --path DIR      # your own .txt files
+    python scripts/benchmark.py --docs 3000 --lines 170
+
+Prints, for one process (the API, in batches) and for the command line with
+``--workers 2``: documents/s, MB/s and peak resident memory; then the time
+per document for pages 10x longer, to show time grows linearly with length.
+The generated pages are shuffled lines of the labelled documents in
+``training_data/`` (body and debris mixed), cut to the requested length.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stripper import Stripper  # noqa: E402
+from stripper.labels import iter_labelled  # noqa: E402
+from stripper.training import DEFAULT_DATA  # noqa: E402
+
+
+def generate_pages(count: int, lines: int, seed: int = 0) -> list[str]:
+    """Scraped-looking pages of ``lines`` lines built from training_data lines."""
+    rng = random.Random(seed)
+    documents = [list(doc.lines) for doc in iter_labelled([DEFAULT_DATA])]
+    pool = [line for doc in documents for line in doc]
+    pages = []
+    for _ in range(count):
+        page = list(rng.choice(documents))
+        while len(page) < lines:
+            page += [rng.choice(pool) for _ in range(12)] + [""]
+        pages.append("\n".join(page[:lines]) + "\n")
+    return pages
+
+
+def read_pages(path: Path) -> list[str]:
+    files = sorted(p for p in path.rglob("*.txt") if ".clean." not in p.name)
+    return [p.read_text(encoding="utf-8", errors="replace") for p in files]
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
+
+
+def in_process(pages: list[str], stripper: Stripper) -> float:
+    """Seconds to clean ``pages`` in this process."""
+    started = time.perf_counter()
+    for _ in stripper.clean_many(pages):
+        pass
+    return time.perf_counter() - started
+
+
+def with_workers(pages: list[str], workers: int) -> float:
+    """Seconds for ``python -m stripper clean DIR --workers N`` on the pages as files."""
+    with tempfile.TemporaryDirectory() as folder:
+        for i, page in enumerate(pages):
+            Path(folder, f"page{i:06d}.txt").write_text(page, encoding="utf-8")
+        command = [sys.executable, "-m", "stripper", "clean", folder, "--workers", str(workers)]
+        started = time.perf_counter()
+        subprocess.run([*command, "--quiet"], check=True)
+        return time.perf_counter() - started
+
+
+def report(label: str, pages: list[str], seconds: float, rss_mb: float) -> None:
+    megabytes = sum(len(p.encode("utf-8")) for p in pages) / 1e6
+    print(
+        f"{label:<28} {len(pages) / seconds:8.0f} docs/s {megabytes / seconds:7.2f} MB/s"
+        f"   peak RSS {rss_mb:6.0f} MB"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--path", type=Path, help="folder of .txt files to clean instead")
+    parser.add_argument("--docs", type=int, default=3000, help="generated pages (default 3000)")
+    parser.add_argument("--lines", type=int, default=170, help="lines per generated page")
+    parser.add_argument("--workers", type=int, default=2, help="workers for the CLI run")
+    args = parser.parse_args()
+
+    pages = read_pages(args.path) if args.path else generate_pages(args.docs, args.lines)
+    size = sum(len(p.encode("utf-8")) for p in pages) / len(pages)
+    lines = sum(p.count("\n") for p in pages) / len(pages)
+    print(f"{len(pages)} documents, {size / 1000:.1f} KB and {lines:.0f} lines on average")
+
+    stripper = Stripper()
+    started = time.perf_counter()
+    stripper.model  # noqa: B018 - load once, timed apart
+    print(f"model loaded in {time.perf_counter() - started:.2f} s")
+    in_process(pages[:50], stripper)  # warm-up
+    report("one process (API)", pages, in_process(pages, stripper), peak_rss_mb())
+    seconds = with_workers(pages, args.workers)
+    report(f"CLI --workers {args.workers}", pages, seconds, peak_rss_mb(resource.RUSAGE_CHILDREN))
+
+    if not args.path:
+        short = generate_pages(300, args.lines, seed=1)
+        long = generate_pages(30, args.lines * 10, seed=2)
+        per_short = in_process(short, stripper) / len(short)
+        per_long = in_process(long, stripper) / len(long)
+        print(
+            f"time per document: {per_short * 1e3:.2f} ms at {args.lines} lines, "
+            f"{per_long * 1e3:.2f} ms at {args.lines * 10} lines "
+            f"(ratio {per_long / per_short:.1f} for 10x the length)"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Splitting documents into lines and joining the kept ones."""
+
+from stripper.lines import is_blank, join_kept, newline_of, split_lines
+
+
+def test_split_lines_accepts_every_newline_style():
+    assert split_lines("a\r\nb\rc\nd") == ["a", "b", "c", "d"]
+
+
+def test_split_lines_keeps_interior_blank_lines_and_drops_final_terminator():
+    assert split_lines("a\n\n\nb\n") == ["a", "", "", "b"]
+
+
+def test_split_lines_does_not_split_on_unicode_separators():
+    assert split_lines("a\u2028b\x0cc\n") == ["a\u2028b\x0cc"]
+
+
+def test_newline_of_reports_the_first_terminator():
+    assert newline_of("x\r\ny\nz") == "\r\n"
+    assert newline_of("no newline") == "\n"
+
+
+def test_blank_lines_include_nbsp_and_tabs():
+    assert is_blank("") and is_blank(" \t\u00a0")
+    assert not is_blank(" x ")
+
+
+def test_join_kept_collapses_blank_runs_and_trims_edges():
+    lines = ["", "Title", "", "", "Body one", "Share this", "", "Body two", ""]
+    keep = [True, True, True, True, True, False, True, True, True]
+    assert join_kept(lines, keep) == "Title\n\nBody one\n\nBody two\n"
+
+
+def test_join_kept_output_is_a_subsequence_of_input_lines():
+    lines = ["a ", "", "b\u00a0", "x", "", "", "c"]
+    keep = [True, True, True, False, True, True, True]
+    out = join_kept(lines, keep).split("\n")[:-1]
+    it = iter(lines)
+    assert all(any(line == candidate for candidate in it) for line in out)
+
+
+def test_join_kept_uses_the_given_newline():
+    assert join_kept(["a", "b"], [True, True], "\r\n") == "a\r\nb\r\n"
+
+
+def test_join_kept_of_nothing_kept_is_empty():
+    assert join_kept(["a", "", "b"], [False, True, False]) == ""
