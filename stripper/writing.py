@@ -6,8 +6,10 @@ they sit beside the originals and are recognisable as outputs:
 * ``story.txt`` → ``story.clean.txt``; ``story.txt.gz`` → ``story.clean.txt.gz``
   (gzipped like its input);
 * ``data.jsonl(.gz)`` → ``data.clean.jsonl(.gz)``;
-* ``page.html`` → ``page.html.clean.txt`` (the output is text; keeping
-  ``.html`` in the name means ``page.html`` and ``page.txt`` never collide).
+* ``page.html`` / ``page.htm`` → ``page.clean.txt``; ``page.html.gz`` →
+  ``page.clean.txt.gz`` (the output is text, gzipped like its input). So
+  ``page.html`` and ``page.txt`` in one folder claim the same output; the
+  command line refuses to clean either (see `stripper.batch.Session.plan`).
 
 Every file is written to a temp file in its destination folder and moved
 into place with `os.replace`, so a reader (or a re-run after a crash) sees
@@ -43,18 +45,19 @@ def _split_name(name: str) -> tuple[str, str, bool]:
     return stem, suffix, compressed
 
 
-def output_name(name: str) -> str:
+def output_name(name: str, html: bool = False) -> str:
     """The name of the cleaned file for an input file name.
 
-    >>> output_name("story.txt"), output_name("story.txt.gz"), output_name("page.html")
-    ('story.clean.txt', 'story.clean.txt.gz', 'page.html.clean.txt')
-    >>> output_name("README")
-    'README.clean.txt'
+    HTML inputs (by suffix, or ``html`` for pages read as HTML whatever
+    their name) give text, so their output ends in ``.txt``.
+
+    >>> output_name("story.txt"), output_name("story.txt.gz"), output_name("page.html.gz")
+    ('story.clean.txt', 'story.clean.txt.gz', 'page.clean.txt.gz')
+    >>> output_name("README"), output_name("page.php", html=True)
+    ('README.clean.txt', 'page.clean.txt')
     """
     stem, suffix, compressed = _split_name(name)
-    if suffix.lower() in _HTML_SUFFIXES:
-        stem, suffix = stem + suffix, ".txt"
-    elif not suffix:
+    if html or not suffix or suffix.lower() in _HTML_SUFFIXES:
         suffix = ".txt"
     return f"{stem}{CLEAN}{suffix}" + (".gz" if compressed else "")
 
@@ -69,15 +72,18 @@ def is_output_name(name: str) -> bool:
     return bool(suffix) and stem.endswith(CLEAN)
 
 
-def output_path(path: Path, relative: Path, output_dir: Path | None) -> Path:
-    """Where the cleaned version of ``path`` goes.
+def output_path(
+    path: Path, relative: Path, output_dir: Path | None, kind: str | None = None
+) -> Path:
+    """Where the cleaned version of ``path`` (read as ``kind``) goes.
 
     Beside the input by default; with ``output_dir``, at the input's
     ``relative`` place in a tree mirrored below ``output_dir``.
     """
+    html = kind == "html"
     if output_dir is None:
-        return path.with_name(output_name(path.name))
-    return output_dir / relative.with_name(output_name(relative.name))
+        return path.with_name(output_name(path.name, html))
+    return output_dir / relative.with_name(output_name(relative.name, html))
 
 
 def _file_mode() -> int:

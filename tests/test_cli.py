@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from stripper import cli
+from stripper import batch, cli
 from stripper.lines import split_lines
 from stripper.reading import INPUT_PATTERNS
 
@@ -230,14 +230,72 @@ def test_gzipped_text_gives_a_gzipped_output_with_the_same_text(tmp_path: Path, 
     assert zipped == plain
 
 
+PAGE = (
+    "<html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav>\n"
+    + "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    + "\n</body></html>\n"
+)
+
+
 def test_html_pages_are_rendered_and_cleaned_into_text(tmp_path: Path, run) -> None:
-    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
-    menu = "<nav><a href=/>Home</a> <a href=/news>News</a></nav>"
-    page = f"<html><body>{menu}{paragraphs}</body></html>"
-    write(tmp_path / "page.html", page)
+    write(tmp_path / "page.html", PAGE)
+    write(tmp_path / "zipped" / "page.htm.gz", gzip.compress(PAGE.encode()))
     result = run("clean", tmp_path)
     assert result.code == 0, result.err
-    assert BODY_START in (tmp_path / "page.html.clean.txt").read_text()
+    text = (tmp_path / "page.clean.txt").read_text()
+    assert BODY_START in text
+    assert "<p>" not in text
+    zipped = gzip.decompress((tmp_path / "zipped" / "page.clean.txt.gz").read_bytes())
+    assert zipped.decode() == text
+
+
+def test_a_text_and_an_html_input_claiming_one_output_both_fail_naming_each_other(
+    tmp_path: Path, run
+) -> None:
+    text = write(tmp_path / "page.txt", ARTICLE)
+    html = write(tmp_path / "page.html", PAGE)
+    write(tmp_path / "other.txt", ARTICLE)
+    result = run("clean", tmp_path)
+    assert result.code == 1
+    output = tmp_path / "page.clean.txt"
+    for one, other in ((html, text), (text, html)):
+        assert f"stripper: {one}: output {output} is also the output of {other}" in result.err
+    assert not output.exists()
+    assert (tmp_path / "other.clean.txt").is_file()
+    assert result.summary["failed"] == 2
+    assert result.summary["files"] == 1
+
+
+def test_html_and_text_flags_force_how_named_files_are_read(tmp_path: Path, run) -> None:
+    page = write(tmp_path / "page.php", PAGE)
+    assert run("clean", page, "--html").code == 0
+    assert "<p>" not in (tmp_path / "page.clean.txt").read_text()
+    assert BODY_START in (tmp_path / "page.clean.txt").read_text()
+    source = write(tmp_path / "raw" / "source.html", PAGE)
+    assert run("clean", source, "--text").code == 0
+    assert "<p>" in (tmp_path / "raw" / "source.clean.txt").read_text()
+
+
+def test_html_on_standard_input_is_rendered_and_cleaned() -> None:
+    done = subprocess_run("clean", "-", "--html", *MODEL, stdin=PAGE.encode())
+    assert done.returncode == 0, done.stderr
+    assert BODY_START in done.stdout.decode()
+    assert b"<p>" not in done.stdout
+
+
+def test_every_html_input_goes_through_html_text(tmp_path: Path, run, monkeypatch) -> None:
+    seen: list[str] = []
+    render = batch.html_text
+
+    def spy(html: str | bytes) -> str:
+        seen.append(html if isinstance(html, str) else html.decode())
+        return render(html)
+
+    monkeypatch.setattr(batch, "html_text", spy)
+    write(tmp_path / "page.html", PAGE)
+    write(tmp_path / "pages.jsonl", jsonl([{"html": PAGE}]))
+    assert run("clean", tmp_path, "--html-field", "html").code == 0
+    assert seen == [PAGE, PAGE]
 
 
 # -- standard input and output ------------------------------------------------
@@ -293,6 +351,41 @@ def test_jsonl_cleans_the_text_field_and_passes_other_fields_in_order(tmp_path: 
         assert is_subsequence(split_lines(cleaned["body"]), split_lines(ARTICLE))
     assert result.summary["documents"] == 2
     assert digest(source) == before
+
+
+def test_html_field_is_cleaned_into_the_text_field_and_kept(tmp_path: Path, run) -> None:
+    records = [
+        {"id": 1, "html": PAGE},
+        {"id": 2, "text": "old text", "html": PAGE},
+        {"id": 3, "title": "no html field"},
+    ]
+    source = write(tmp_path / "crawl.jsonl", jsonl(records))
+    result = run("clean", source, "--html-field", "html")
+    assert result.code == 1
+    assert 'crawl.jsonl:3: no "html" field' in result.err
+    out = [json.loads(line) for line in (tmp_path / "crawl.clean.jsonl").read_text().splitlines()]
+    assert [list(r) for r in out] == [
+        ["id", "html", "text"],
+        ["id", "text", "html"],
+        ["id", "title"],
+    ]
+    assert out[0]["html"] == out[1]["html"] == PAGE
+    assert out[0]["text"] == out[1]["text"]
+    assert BODY_START in out[0]["text"]
+    assert "<p>" not in out[0]["text"]
+    assert out[2] == records[2]
+    assert result.summary["documents"] == 2
+
+
+def test_drop_html_leaves_the_html_field_out(tmp_path: Path, run) -> None:
+    source = write(tmp_path / "crawl.jsonl", jsonl([{"id": 1, "page": PAGE}]))
+    result = run("clean", source, "--html-field", "page", "--text-field", "body", "--drop-html")
+    assert result.code == 0, result.err
+    (out,) = [
+        json.loads(line) for line in (tmp_path / "crawl.clean.jsonl").read_text().splitlines()
+    ]
+    assert list(out) == ["id", "body"]
+    assert BODY_START in out["body"]
 
 
 def test_gzipped_jsonl_gives_gzipped_jsonl(tmp_path: Path, run) -> None:
@@ -522,6 +615,10 @@ def test_missing_paths_and_empty_folders_fail_but_the_rest_is_cleaned(tmp_path: 
         ["clean", "x.txt", "--max-bytes", "lots"],
         ["clean", "x.txt", "--model", "/no/such/model.joblib"],
         ["clean", "-", "x.txt"],
+        ["clean", "x.txt", "--text", "--html"],
+        ["clean", "x.txt", "--drop-html"],
+        ["clean", "x.jsonl", "--html", "--html-field", "html"],
+        ["clean", "-", "--html-field", "html"],
         ["frobnicate"],
         [],
     ],

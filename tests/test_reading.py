@@ -59,6 +59,7 @@ def test_folder_search_leaves_out_outputs_hidden_files_and_other_suffixes(tmp_pa
         "story.clean.txt",
         "data.clean.jsonl.gz",
         "page.html.clean.txt",
+        "page.clean.txt.gz",
         ".story.clean.txt.abc.tmp",
         ".hidden.txt",
         ".git/config.txt",

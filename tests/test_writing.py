@@ -30,8 +30,10 @@ from stripper.writing import (
         ("story.txt.gz", "story.clean.txt.gz"),
         ("data.jsonl", "data.clean.jsonl"),
         ("data.jsonl.gz", "data.clean.jsonl.gz"),
-        ("page.html", "page.html.clean.txt"),
-        ("page.HTM.gz", "page.HTM.clean.txt.gz"),
+        ("page.html", "page.clean.txt"),
+        ("page.htm", "page.clean.txt"),
+        ("page.html.gz", "page.clean.txt.gz"),
+        ("page.HTM.gz", "page.clean.txt.gz"),
         ("notes.md", "notes.clean.md"),
         ("README", "README.clean.txt"),
         ("v1.2.story.txt", "v1.2.story.clean.txt"),
@@ -41,6 +43,18 @@ def test_output_names_insert_clean_before_the_suffix(name: str, output: str) -> 
     assert output_name(name) == output
     assert is_output_name(output)
     assert not is_output_name(name)
+
+
+def test_a_page_read_as_html_gets_a_text_output_whatever_its_suffix(tmp_path: Path) -> None:
+    assert output_name("page.php", html=True) == "page.clean.txt"
+    assert output_name("page.php.gz", html=True) == "page.clean.txt.gz"
+    page = tmp_path / "page.php"
+    assert output_path(page, Path("page.php"), None, "html") == tmp_path / "page.clean.txt"
+    assert output_path(page, Path("page.php"), None, "text") == tmp_path / "page.clean.php"
+
+
+def test_an_old_style_html_output_is_still_recognised_as_an_output() -> None:
+    assert is_output_name("page.html.clean.txt")
 
 
 def test_names_that_merely_contain_clean_are_not_outputs() -> None:

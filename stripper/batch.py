@@ -1,0 +1,637 @@
+"""Batch cleaning for the command line: plan outputs, run jobs, stream JSONL, sum up.
+
+A ``clean`` run is a `Session` in the main process. It
+
+1. *plans*: pairs each input with its output, refusing outputs that are
+   inputs or that two inputs would both write, skipping finished outputs;
+2. *runs jobs* through a `Runner` (a process pool with bounded in-flight
+   work, results in order; in-process with one worker): `clean_file` cleans
+   one text or HTML file and writes its output itself; `clean_batch` cleans
+   a batch of JSONL records and returns their output lines, which the
+   session writes as results arrive, so JSONL files of any size stream;
+3. *sums up*: every job returns a `Tally` (counts, failures, warnings,
+   report entries); the session adds them, names failures on stderr, writes
+   the ``--report`` file and prints the closing summary.
+
+All HTML, whole pages and JSONL fields alike, becomes text in `html_text`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple, TypeVar
+
+from .cleaner import Cleaned, Stripper
+from .reading import (
+    InputError,
+    InputFile,
+    Kind,
+    Record,
+    binary_reason,
+    decode_text,
+    describe_error,
+    find_inputs,
+    iter_raw_lines,
+    open_input,
+    parse_record,
+    read_limited,
+)
+from .writing import AtomicFile, ReportWriter, dump_record, output_path, report_entry, write_atomic
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+#: At most this many bad records are named per JSONL input; the rest are counted.
+MAX_RECORD_FAILURES_SHOWN = 5
+STDIN = "<stdin>"
+
+
+class CommandError(Exception):
+    """A whole command cannot run (exit code 1); the message says why."""
+
+
+def load_model(stripper: Stripper) -> None:
+    """Load the model now, so a missing or broken model is one clear error."""
+    try:
+        _ = stripper.model
+    except FileNotFoundError as error:
+        raise CommandError(f"{error}, or pass --model PATH") from error
+    except Exception as error:
+        raise CommandError(f"cannot load the model: {type(error).__name__}: {error}") from error
+
+
+# -- what jobs return ------------------------------------------------------------
+
+
+class Failure(NamedTuple):
+    """Why an input (or one line of a JSONL input) could not be cleaned."""
+
+    source: str
+    why: str
+    line: int | None = None
+
+
+@dataclass
+class Tally:
+    """Counts and messages from cleaning some documents; tallies add up."""
+
+    files: int = 0
+    documents: int = 0
+    lines_kept: int = 0
+    lines_removed: int = 0
+    bytes_removed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    report: list[dict] = field(default_factory=list)  #: `report_entry` objects
+    output: list[bytes] = field(default_factory=list)  #: JSONL output lines, in order
+
+    def add(self, cleaned: Cleaned, source: str, report: bool, **where: int) -> None:
+        """Count one cleaned document, and keep its report entry if ``report``."""
+        self.documents += 1
+        self.lines_kept += cleaned.lines_kept
+        self.lines_removed += cleaned.lines_removed
+        self.bytes_removed += cleaned.bytes_removed
+        if report:
+            self.report.append(report_entry(source, cleaned.verdicts, **where))
+
+    def fail(self, source: str, why: str, line: int | None = None) -> Tally:
+        """Record a failure of a whole input, or of one ``line`` of a JSONL input."""
+        self.failed += 1
+        self.failures.append(Failure(source, why, line))
+        return self
+
+    def add_counts(self, other: Tally) -> None:
+        """Add another tally's numbers (its messages and output are handled elsewhere)."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+_COUNTS = (
+    "files",
+    "documents",
+    "lines_kept",
+    "lines_removed",
+    "bytes_removed",
+    "skipped",
+    "failed",
+)
+
+
+def _unexpected(error: Exception) -> str:
+    return f"unexpected error: {type(error).__name__}: {error}"
+
+
+# -- turning documents into cleaned text -------------------------------------------
+
+
+def html_text(html: str | bytes) -> str:
+    """A web page as the text lines a naive scraper gives: the one place HTML becomes text.
+
+    `Stripper.clean_html` does the same rendering but returns only the
+    cleaned string; the command line needs the counts and verdicts of a
+    `Cleaned`, so it renders here and cleans with `Stripper.clean_document`
+    (or `clean_many` for JSONL batches).
+    """
+    from .html import html_to_text
+
+    return html_to_text(html)
+
+
+def clean_html(stripper: Stripper, html: bytes) -> Cleaned:
+    """Clean one web page (see `html_text`)."""
+    return stripper.clean_document(html_text(html))
+
+
+def clean_data(
+    stripper: Stripper, data: bytes, kind: Kind, source: str, tally: Tally
+) -> Cleaned | None:
+    """Decode (or render, for HTML) and clean one document.
+
+    Returns None after recording why in ``tally`` if it cannot be cleaned;
+    a decoding fallback is recorded as a warning.
+    """
+    try:
+        if kind == "html":
+            reason = binary_reason(data)
+            if reason:
+                raise InputError(f"skipped: {reason}")
+            return clean_html(stripper, data)
+        decoded = decode_text(data)
+        if decoded.warning:
+            tally.warnings.append(f"{source}: {decoded.warning}")
+        return stripper.clean_document(decoded.text)
+    except InputError as error:
+        tally.fail(source, str(error))
+    except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
+        tally.fail(source, _unexpected(error))
+    return None
+
+
+# -- jobs (run in worker processes) ----------------------------------------------
+
+_stripper: Stripper | None = None
+
+
+def _use_stripper(stripper: Stripper) -> None:
+    """Set the process's `Stripper` (the pool initializer; also used in-process)."""
+    global _stripper
+    _stripper = stripper
+
+
+def _the_stripper() -> Stripper:
+    assert _stripper is not None, "_use_stripper was not called"
+    return _stripper
+
+
+@dataclass(frozen=True)
+class FileJob:
+    """Clean one text or HTML file into ``output``."""
+
+    input: InputFile
+    output: Path
+    max_bytes: int
+    report: bool
+
+
+def clean_file(job: FileJob) -> Tally:
+    """Read, clean and write one file; every problem becomes a failure in the tally."""
+    tally = Tally()
+    source = str(job.input.path)
+    try:
+        data = read_limited(job.input.path, job.input.compressed, job.max_bytes)
+    except InputError as error:
+        return tally.fail(source, str(error))
+    cleaned = clean_data(_the_stripper(), data, job.input.kind, source, tally)
+    if cleaned is None:
+        return tally
+    try:
+        write_atomic(job.output, cleaned.text.encode("utf-8"), job.input.compressed)
+    except (OSError, UnicodeEncodeError) as error:
+        return tally.fail(source, f"cannot write {job.output}: {describe_error(error)}")
+    tally.files = 1
+    tally.add(cleaned, source, job.report)
+    return tally
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Which field of a JSONL record is cleaned, and where the cleaned text goes.
+
+    By default the ``text`` field is cleaned in place. With ``html`` set, that
+    field's HTML is rendered and cleaned, and the text is written into the
+    ``text`` field (replaced in its place, or added last); the HTML field is
+    kept unless ``drop_html``.
+    """
+
+    text: str = "text"
+    html: str | None = None
+    drop_html: bool = False
+
+    @property
+    def source(self) -> str:
+        """The field a record must have (as a string) to be cleaned."""
+        return self.html or self.text
+
+    def document(self, data: dict) -> str:
+        """The text to clean from a parsed record."""
+        value = data[self.source]
+        return value if self.html is None else html_text(value)
+
+    def output(self, data: dict, text: str) -> dict:
+        """The output record: ``data`` with the cleaned ``text``, other fields in order."""
+        out = dict(data)
+        if self.drop_html and self.html is not None and self.html != self.text:
+            del out[self.html]
+        out[self.text] = text
+        return out
+
+
+@dataclass(frozen=True)
+class BatchJob:
+    """Clean the records among some consecutive JSONL lines."""
+
+    source: str
+    lines: list[tuple[int, bytes]]  #: (line number, raw line)
+    first_record: int  #: index of the first record (blank lines are not records)
+    fields: Fields
+    max_bytes: int
+    report: bool
+
+
+def clean_batch(job: BatchJob) -> Tally:
+    """Clean a batch of JSONL lines into output lines, one per input line, in order.
+
+    Lines that cannot be cleaned (bad JSON, no such field, too long) are
+    passed through unchanged and counted as failures, so no record is lost.
+    """
+    prepared = [_prepare(parse_record(n, raw, job.fields.source), job) for n, raw in job.lines]
+    records = [record for record, _ in prepared]
+    results: Iterator[Cleaned] = iter(())
+    try:
+        texts = [text for _, text in prepared if text is not None]
+        results = iter(list(_the_stripper().clean_many(texts)))
+    except Exception as error:  # noqa: BLE001 - keep every record, mark them failed
+        why = _unexpected(error)
+        records = [replace(r, data=None, error=why) if r.data is not None else r for r in records]
+    return _batch_output(job, records, results)
+
+
+def _prepare(record: Record, job: BatchJob) -> tuple[Record, str | None]:
+    """A record and the text to clean from it; None (and an error) if there is none."""
+    if record.data is None:
+        return record, None
+    if len(record.raw) > job.max_bytes:
+        too_long = f"over the {job.max_bytes:,}-byte limit for one document"
+        return replace(record, data=None, error=too_long), None
+    try:
+        return record, job.fields.document(record.data)
+    except Exception as error:  # noqa: BLE001 - one bad page must not fail the batch
+        return replace(record, data=None, error=_unexpected(error)), None
+
+
+def _batch_output(job: BatchJob, records: list[Record], results: Iterator[Cleaned]) -> Tally:
+    """Pair records with their results into output lines, counts and failures."""
+    tally = Tally()
+    index = job.first_record
+    for record in records:
+        if record.data is None:
+            tally.output.append(record.raw + b"\n")
+            if not record.is_blank:
+                tally.fail(job.source, record.error or "", record.line)
+                index += 1
+            continue
+        result = next(results)
+        tally.output.append(dump_record(job.fields.output(record.data, result.text)))
+        tally.add(result, job.source, job.report, record=index, line=record.line)
+        index += 1
+    return tally
+
+
+def batch_jobs(
+    lines: Iterator[tuple[int, bytes]],
+    source: str,
+    size: int,
+    make: Callable[[list[tuple[int, bytes]], int], BatchJob],
+) -> Iterator[BatchJob]:
+    """Group raw JSONL lines into batches of ``size`` lines, lazily.
+
+    ``make(lines, first_record)`` builds each job; ``first_record`` counts
+    the non-blank lines before the batch.
+    """
+    batch: list[tuple[int, bytes]] = []
+    records = first = 0
+    for number, raw in lines:
+        batch.append((number, raw))
+        records += bool(raw.strip())
+        if len(batch) >= size:
+            yield make(batch, first)
+            batch, first = [], records
+    if batch:
+        yield make(batch, first)
+
+
+# -- running jobs ----------------------------------------------------------------
+
+Job = TypeVar("Job")
+
+
+class Runner:
+    """Runs jobs in worker processes (or in this one), yielding results in order.
+
+    At most ``2 × workers`` jobs are in flight, so memory stays bounded
+    however many jobs there are.
+    """
+
+    def __init__(self, stripper: Stripper, workers: int) -> None:
+        _use_stripper(stripper)
+        self.window = 2 * workers
+        self.pool = None
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(
+                workers, initializer=_use_stripper, initargs=(stripper,)
+            )
+
+    def map(self, job: Callable[[Job], Tally], items: Iterable[Job]) -> Iterator[Tally]:
+        """``map(job, items)``, in parallel when there is a pool."""
+        if self.pool is None:
+            yield from map(job, items)
+            return
+        pending: deque[Future[Tally]] = deque()
+        for item in items:
+            pending.append(self.pool.submit(job, item))
+            if len(pending) >= self.window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+    def close(self) -> None:
+        """Stop the worker processes, dropping work not yet started."""
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+# -- the cleaning session --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options of one ``clean`` run."""
+
+    output_dir: Path | None = None
+    overwrite: bool = False
+    kind: Kind | None = None  #: forced kind of standard input and files named explicitly
+    fields: Fields = Fields()
+    report: Path | None = None
+    workers: int = 1
+    quiet: bool = False
+
+
+Plan = list[tuple[InputFile, Path]]
+
+
+class Session:
+    """One ``clean`` run: plans outputs, runs jobs, reports on stderr."""
+
+    def __init__(self, settings: Settings, stripper: Stripper) -> None:
+        self.settings = settings
+        self.stripper = stripper
+        self.max_bytes = stripper.config.max_document_bytes
+        self.total = Tally()
+        self.started = time.monotonic()
+        self.report: ReportWriter | None = None
+        self.bar: tqdm | None = None
+        self._shown: dict[str, int] = {}  # record failures named per input
+
+    # messages
+
+    def say(self, message: str) -> None:
+        """Print one line on stderr, above the progress bar if there is one."""
+        if self.bar is not None:
+            self.bar.write(message, file=sys.stderr)
+        else:
+            print(message, file=sys.stderr)
+
+    def fail(self, source: str, why: str) -> None:
+        """Count and name the failure of a whole input."""
+        self.total.failed += 1
+        self._name(Failure(source, why))
+
+    def _name(self, failure: Failure) -> None:
+        """Print a failure; after a few bad records of one input, just count them."""
+        if failure.line is None:
+            self.say(f"stripper: {failure.source}: {failure.why}")
+            return
+        shown = self._shown.get(failure.source, 0)
+        self._shown[failure.source] = shown + 1
+        if shown < MAX_RECORD_FAILURES_SHOWN:
+            self.say(f"stripper: {failure.source}:{failure.line}: {failure.why}")
+        elif shown == MAX_RECORD_FAILURES_SHOWN:
+            self.say(f"stripper: {failure.source}: more bad lines, counted in the summary")
+
+    def absorb(self, tally: Tally) -> None:
+        """Take in a job's results: counts, messages and report entries."""
+        self.total.add_counts(tally)
+        for failure in tally.failures:
+            self._name(failure)
+        for warning in tally.warnings:
+            self.say(f"stripper: warning: {warning}")
+        if self.report is not None:
+            for entry in tally.report:
+                self.report.add(entry)
+
+    # planning
+
+    def run(self, paths: list[str]) -> int:
+        """Clean every input under ``paths``; return the exit code."""
+        found = find_inputs(paths, self.settings.kind)
+        for where, why in found.problems:
+            self.fail(where, why)
+        if found.skipped_outputs:
+            self.total.skipped += len(found.skipped_outputs)
+            self.say(
+                f"stripper: skipped {len(found.skipped_outputs)} file(s) named like "
+                "stripper output (*.clean.*)"
+            )
+        plan = self.plan(found.inputs)
+        if plan:
+            load_model(self.stripper)
+            self.execute(plan)
+        self.summarise()
+        return 1 if self.total.failed else 0
+
+    def plan(self, inputs: list[InputFile]) -> Plan:
+        """Pair inputs with outputs, refusing clashes and skipping finished ones.
+
+        Two inputs that would write the same output (``page.txt`` and
+        ``page.html``) both fail, each naming the other: which one should
+        win is not for stripper to guess.
+        """
+        originals = {item.path.resolve() for item in inputs}
+        outputs = [self._output(item) for item in inputs]
+        claims: dict[Path, list[Path]] = {}
+        for item, out in zip(inputs, outputs):
+            claims.setdefault(out.resolve(), []).append(item.path)
+        plan = []
+        for item, out in zip(inputs, outputs):
+            others = [str(path) for path in claims[out.resolve()] if path != item.path]
+            if out.resolve() in originals or _same_file(out, item.path):
+                self.fail(str(item.path), f"output {out} is an input file; refusing to write it")
+            elif others:
+                clash = f"output {out} is also the output of {', '.join(others)}"
+                self.fail(str(item.path), f"{clash}; rename one (neither is cleaned)")
+            elif out.is_file() and not self.settings.overwrite:
+                self.total.skipped += 1
+            else:
+                plan.append((item, out))
+        return plan
+
+    def _output(self, item: InputFile) -> Path:
+        return output_path(item.path, item.relative, self.settings.output_dir, item.kind)
+
+    # running
+
+    def execute(self, plan: Plan) -> None:
+        """Clean the planned files: text and HTML in parallel, then each JSONL by batches."""
+        files = [(i, o) for i, o in plan if i.kind != "jsonl"]
+        streams = [(i, o) for i, o in plan if i.kind == "jsonl"]
+        workers = self.settings.workers if streams else min(self.settings.workers, len(files))
+        runner = Runner(self.stripper, workers)
+        self.bar = _progress_bar(len(plan), self.settings.quiet)
+        try:
+            with _maybe_report(self.settings.report) as self.report:
+                report = self.settings.report is not None
+                jobs = (FileJob(i, o, self.max_bytes, report) for i, o in files)
+                for tally in runner.map(clean_file, jobs):
+                    self.absorb(tally)
+                    self._advance()
+                for item, out in streams:
+                    self.absorb(self.clean_jsonl_file(item, out, runner))
+                    self._advance()
+        finally:
+            runner.close()
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None
+
+    def _advance(self, files: int = 1) -> None:
+        """Move the progress bar on by ``files`` and show the running counts."""
+        if self.bar is not None:
+            self.bar.set_postfix_str(
+                f"{self.total.documents:,} documents, {self.total.failed} failed"
+            )
+            self.bar.update(files)
+
+    def clean_jsonl_file(self, item: InputFile, out: Path, runner: Runner) -> Tally:
+        """Stream one JSONL file into its output; a read or write error discards the output."""
+        source = str(item.path)
+        try:
+            with (
+                open_input(item.path, item.compressed) as stream,
+                AtomicFile(out, item.compressed) as sink,
+            ):
+                self.clean_jsonl_stream(stream, sink.write, source, runner)
+        except InputError as error:
+            return Tally().fail(source, str(error))
+        except OSError as error:  # read errors are InputErrors by now
+            return Tally().fail(source, f"cannot write {out}: {describe_error(error)}")
+        return Tally(files=1)
+
+    def clean_jsonl_stream(
+        self, stream: BinaryIO, write: Callable[[bytes], object], source: str, runner: Runner
+    ) -> None:
+        """Clean JSONL from ``stream`` to ``write`` batch by batch, absorbing each result."""
+
+        def make(lines: list[tuple[int, bytes]], first: int) -> BatchJob:
+            report = self.settings.report is not None
+            return BatchJob(source, lines, first, self.settings.fields, self.max_bytes, report)
+
+        size = self.stripper.config.batch_size
+        jobs = batch_jobs(iter_raw_lines(stream), source, size, make)
+        for tally in runner.map(clean_batch, jobs):
+            for line in tally.output:
+                write(line)
+            tally.output.clear()
+            self.absorb(tally)
+            self._advance(files=0)
+
+    def summarise(self) -> None:
+        """Print the closing summary on stderr (unless quiet)."""
+        if self.settings.quiet:
+            return
+        t = self.total
+        parts = [
+            f"{t.files:,} file{'s' * (t.files != 1)}",
+            f"{t.documents:,} document{'s' * (t.documents != 1)}",
+            f"{t.lines_kept:,} lines kept",
+            f"{t.lines_removed:,} removed ({t.bytes_removed:,} bytes)",
+            f"{t.skipped:,} skipped"
+            + (" (output exists; --overwrite redoes)" if t.skipped else ""),
+            f"{t.failed:,} failed",
+        ]
+        elapsed = time.monotonic() - self.started
+        self.say(f"stripper: {', '.join(parts)} in {elapsed:.1f} s")
+
+    # standard input
+
+    def run_stdin(self) -> int:
+        """Clean standard input to standard output (text, HTML or JSONL by ``kind``)."""
+        load_model(self.stripper)
+        stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+        with _maybe_report(self.settings.report) as self.report:
+            if self.settings.kind == "jsonl":
+                runner = Runner(self.stripper, self.settings.workers)
+                try:
+                    self.clean_jsonl_stream(stdin, stdout.write, STDIN, runner)
+                except InputError as error:
+                    self.fail(STDIN, str(error))
+                finally:
+                    runner.close()
+            else:
+                self.absorb(self._clean_stdin_document(stdin, stdout))
+        stdout.flush()
+        self.summarise()
+        return 1 if self.total.failed else 0
+
+    def _clean_stdin_document(self, stdin: BinaryIO, stdout: BinaryIO) -> Tally:
+        data = stdin.read(self.max_bytes + 1)
+        if len(data) > self.max_bytes:
+            limit = f"over the {self.max_bytes:,}-byte limit (raise it with --max-bytes)"
+            return Tally().fail(STDIN, limit)
+        tally = Tally()
+        cleaned = clean_data(self.stripper, data, self.settings.kind or "text", STDIN, tally)
+        if cleaned is not None:
+            stdout.write(cleaned.text.encode("utf-8"))
+            tally.add(cleaned, STDIN, self.settings.report is not None)
+        return tally
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _maybe_report(path: Path | None) -> ReportWriter | nullcontext[None]:
+    """The --report file as a context manager (committed when the run ends)."""
+    return ReportWriter(path) if path else nullcontext()
+
+
+def _progress_bar(total: int, quiet: bool) -> tqdm | None:
+    """A tqdm bar on stderr, only for a person watching a terminal."""
+    if quiet or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    tqdm.monitor_interval = 0  # no monitor thread: worker processes are forked
+    return tqdm(total=total, unit="file", file=sys.stderr, dynamic_ncols=True)
