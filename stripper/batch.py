@@ -13,7 +13,7 @@ A ``clean`` run is a `Session` in the main process. It
    report entries); the session adds them, names failures on stderr, writes
    the ``--report`` file and prints the closing summary.
 
-All HTML, whole pages and JSONL fields alike, becomes text in `html_text`.
+All HTML, whole pages and JSONL fields alike, is cleaned in `clean_html`.
 """
 
 from __future__ import annotations
@@ -134,22 +134,12 @@ def _unexpected(error: Exception) -> str:
 # -- turning documents into cleaned text -------------------------------------------
 
 
-def html_text(html: str | bytes) -> str:
-    """A web page as the text lines a naive scraper gives: the one place HTML becomes text.
+def clean_html(stripper: Stripper, html: str | bytes) -> Cleaned:
+    """Extract one web page's article text with the DOM model.
 
-    `Stripper.clean_html` does the same rendering but returns only the
-    cleaned string; the command line needs the counts and verdicts of a
-    `Cleaned`, so it renders here and cleans with `Stripper.clean_document`
-    (or `clean_many` for JSONL batches).
+    The one place HTML is cleaned, whole pages and JSONL fields alike.
     """
-    from .html import html_to_text
-
-    return html_to_text(html)
-
-
-def clean_html(stripper: Stripper, html: bytes) -> Cleaned:
-    """Clean one web page (see `html_text`)."""
-    return stripper.clean_document(html_text(html))
+    return stripper.clean_html_document(html)
 
 
 def clean_data(
@@ -228,7 +218,7 @@ class Fields:
     """Which field of a JSONL record is cleaned, and where the cleaned text goes.
 
     By default the ``text`` field is cleaned in place. With ``html`` set, that
-    field's HTML is rendered and cleaned, and the text is written into the
+    field's HTML is cleaned to its article text, which is written into the
     ``text`` field (replaced in its place, or added last); the HTML field is
     kept unless ``drop_html``.
     """
@@ -243,9 +233,8 @@ class Fields:
         return self.html or self.text
 
     def document(self, data: dict) -> str:
-        """The text to clean from a parsed record."""
-        value = data[self.source]
-        return value if self.html is None else html_text(value)
+        """The text (or HTML) to clean from a parsed record."""
+        return data[self.source]
 
     def output(self, data: dict, text: str) -> dict:
         """The output record: ``data`` with the cleaned ``text``, other fields in order."""
@@ -279,7 +268,11 @@ def clean_batch(job: BatchJob) -> Tally:
     results: Iterator[Cleaned] = iter(())
     try:
         texts = [text for _, text in prepared if text is not None]
-        results = iter(list(_the_stripper().clean_many(texts)))
+        stripper = _the_stripper()
+        if job.fields.html is None:
+            results = iter(list(stripper.clean_many(texts)))
+        else:
+            results = iter([clean_html(stripper, page) for page in texts])
     except Exception as error:  # noqa: BLE001 - keep every record, mark them failed
         why = _unexpected(error)
         records = [replace(r, data=None, error=why) if r.data is not None else r for r in records]

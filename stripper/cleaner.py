@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from .config import Config
-from .html import html_to_text
+from .dom import HtmlModel, load_html_model, page_blocks
 from .lines import join_kept, newline_of, split_lines
 from .model import LineModel, load_model, shipped_model_path
 
@@ -50,10 +50,17 @@ class Cleaned:
 class Stripper:
     """Removes boilerplate lines from scraped text with a trained model.
 
-    The model is loaded once, on first use; a `Stripper` pickles without it,
+    Text is cleaned by the line model (``model``); HTML pages by the DOM
+    model (``html_model``), which also sees tags, classes and link density.
+    Models are loaded once, on first use; a `Stripper` pickles without them,
     so it is cheap to send to worker processes.
 
-    >>> Stripper().clean("Skip to main content\\nThe river rose overnight, and by dawn it had reached the old mill.\\n")
+    >>> page = (
+    ...     "Skip to main content\\n"
+    ...     "The river rose overnight, and by dawn it had reached the old mill.\\n"
+    ...     "Share on Facebook\\n"
+    ... )
+    >>> Stripper().clean(page)
     'The river rose overnight, and by dawn it had reached the old mill.\\n'
     """
 
@@ -62,6 +69,7 @@ class Stripper:
         model: LineModel | str | Path | None = None,
         threshold: float | None = None,
         config: Config | None = None,
+        html_model: str | Path | None = None,
     ) -> None:
         self.config = config or Config()
         self._threshold = self.config.threshold if threshold is None else threshold
@@ -70,6 +78,8 @@ class Stripper:
         self._model_given = isinstance(model, LineModel)
         self._model_path = None if self._model_given else model
         self._model = model if self._model_given else None
+        self._html_model_path = html_model
+        self._html_model: HtmlModel | None = None
 
     @property
     def model(self) -> LineModel:
@@ -77,6 +87,13 @@ class Stripper:
         if self._model is None:
             self._model = load_model(self._model_path or shipped_model_path())
         return self._model
+
+    @property
+    def html_model(self) -> HtmlModel:
+        """The DOM block model for HTML pages, loaded on first access."""
+        if self._html_model is None:
+            self._html_model = load_html_model(self._html_model_path)
+        return self._html_model
 
     @property
     def threshold(self) -> float:
@@ -87,6 +104,7 @@ class Stripper:
         state = self.__dict__.copy()
         if not self._model_given:
             state["_model"] = None  # reloaded lazily in the receiving process
+        state["_html_model"] = None
         return state
 
     def clean(self, text: str) -> str:
@@ -94,14 +112,28 @@ class Stripper:
         return self.clean_document(text).text
 
     def clean_html(self, html: str | bytes, url: str | None = None) -> str:
-        """Return the article text of an HTML page.
+        """Return the article text of an HTML page, one block per line.
 
-        The page is decoded as a browser would (bytes), rendered to one line
-        per text block as a scraper would (`stripper.html.html_to_text`) and
-        those lines are cleaned. ``url`` is accepted for API stability; the
-        current model does not use it.
+        Bytes are decoded as a browser would. ``url`` is accepted for API
+        stability; the current model does not use it.
         """
-        return self.clean(html_to_text(html))
+        return self.clean_html_document(html).text
+
+    def clean_html_document(self, html: str | bytes) -> Cleaned:
+        """Extract one page's article text and count the blocks removed.
+
+        The page is walked into text blocks (the lines a scraper would
+        write, `stripper.html.html_to_text`) and each block is classified
+        with its DOM context; the result's lines are those blocks.
+        """
+        blocks = page_blocks(html)
+        probabilities = np.full(len(blocks.lines), np.nan)
+        if blocks.chains:
+            content = [i for i, line in enumerate(blocks.lines) if line]
+            probabilities[content] = self.html_model.predict_proba([blocks])[0]
+        threshold = self.html_model.threshold_ if self._threshold is None else self._threshold
+        rendered = "".join(line + "\n" for line in blocks.lines)
+        return _assemble(rendered, blocks.lines, probabilities, threshold)
 
     def classify(self, text: str) -> list[LineVerdict]:
         """One verdict per non-blank line of ``text``."""
@@ -126,22 +158,24 @@ class Stripper:
         documents = [split_lines(text) for text in texts]
         probabilities = self.model.predict_proba(documents)
         for text, lines, proba in zip(texts, documents, probabilities):
-            yield self._assemble(text, lines, proba)
+            yield _assemble(text, lines, proba, self.threshold)
 
-    def _assemble(self, text: str, lines: list[str], probabilities: np.ndarray) -> Cleaned:
-        blank = np.isnan(probabilities)
-        debris = probabilities >= self.threshold  # False for NaN
-        cleaned = join_kept(lines, (~debris).tolist(), newline_of(text), blank.tolist())
-        removed = int(debris.sum())
-        return Cleaned(
-            text=cleaned,
-            lines_kept=int((~blank).sum()) - removed,
-            lines_removed=removed,
-            bytes_removed=_utf8_size(text) - _utf8_size(cleaned),
-            lines=tuple(lines),
-            probabilities=probabilities,
-            threshold=self.threshold,
-        )
+
+def _assemble(text: str, lines: list[str], probabilities: np.ndarray, threshold: float) -> Cleaned:
+    """A `Cleaned` from a document's lines and their debris probabilities."""
+    blank = np.isnan(probabilities)
+    debris = probabilities >= threshold  # False for NaN
+    cleaned = join_kept(lines, (~debris).tolist(), newline_of(text), blank.tolist())
+    removed = int(debris.sum())
+    return Cleaned(
+        text=cleaned,
+        lines_kept=int((~blank).sum()) - removed,
+        lines_removed=removed,
+        bytes_removed=max(0, _utf8_size(text) - _utf8_size(cleaned)),  # output adds a final newline
+        lines=tuple(lines),
+        probabilities=probabilities,
+        threshold=threshold,
+    )
 
 
 def _utf8_size(text: str) -> int:
@@ -165,7 +199,10 @@ def clean(text: str) -> str:
 def clean_html(html: str | bytes, url: str | None = None) -> str:
     """Extract the article text of an HTML page with the shipped model.
 
-    >>> clean_html("<nav><a href='/'>Home</a></nav><p>The ferry resumed its crossings on Monday after a week of storms.</p>")
+    >>> clean_html(
+    ...     "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+    ...     "<p>The ferry resumed its crossings on Monday after a week of storms.</p>"
+    ... )
     'The ferry resumed its crossings on Monday after a week of storms.\\n'
     """
     return _default_stripper().clean_html(html, url)

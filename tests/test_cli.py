@@ -283,15 +283,15 @@ def test_html_on_standard_input_is_rendered_and_cleaned() -> None:
     assert b"<p>" not in done.stdout
 
 
-def test_every_html_input_goes_through_html_text(tmp_path: Path, run, monkeypatch) -> None:
+def test_every_html_input_goes_through_clean_html(tmp_path: Path, run, monkeypatch) -> None:
     seen: list[str] = []
-    render = batch.html_text
+    extract = batch.clean_html
 
-    def spy(html: str | bytes) -> str:
+    def spy(stripper, html: str | bytes):
         seen.append(html if isinstance(html, str) else html.decode())
-        return render(html)
+        return extract(stripper, html)
 
-    monkeypatch.setattr(batch, "html_text", spy)
+    monkeypatch.setattr(batch, "clean_html", spy)
     write(tmp_path / "page.html", PAGE)
     write(tmp_path / "pages.jsonl", jsonl([{"html": PAGE}]))
     assert run("clean", tmp_path, "--html-field", "html").code == 0
