@@ -9,10 +9,16 @@ table: for each corpus and renderer, the shingle F1 (precision/recall) of
   default settings (outputs are cached next to the corpus; pages/s shown);
 * ``ceiling``: exactly the lines the aligner labelled body;
 * ``stripper``: lines whose debris probability is under the threshold.
-  Corpora the shipped model may train on are scored out of fold
-  (`stripper.training.out_of_fold_predictions`, folds grouped by site, each
-  fold model at its own threshold unless `--threshold` is given);
-  measure-only corpora (dragnet, l3s-gn1) are scored with ``--model``.
+  Corpora the shipped model may train on are scored out of fold. By default
+  (``--oof mix``) one model is fitted as the shipped one is: on
+  ``training_data/`` plus every trainable corpus in the cache in every
+  rendering asked for, sources balanced, folds grouped by site across
+  corpora and renderings; each line is scored by its stacked out-of-fold
+  probability from that fit (stage models that never saw its site) at the
+  fit's threshold. ``--oof per-corpus`` instead fits one corpus and one
+  rendering at a time with `stripper.training.out_of_fold_predictions`
+  (nested: each outer fold model at its own threshold). Measure-only
+  corpora (dragnet, l3s-gn1) are scored with ``--model``.
 
 For trafilatura-eval the cell is the with/without snippet accuracy instead.
 
@@ -105,6 +111,57 @@ def stripper_debris_probabilities(
     return probabilities, thresholds
 
 
+def mixed_out_of_fold(
+    cache: Path, corpora: Sequence[str], renderers: Sequence[str], training_data: Path | None,
+    config: Config,
+) -> dict[tuple[str, str], tuple[list, list[float]]]:
+    """Stacked out-of-fold probabilities of one fit on all trainable data,
+    keyed by (corpus, renderer); documents in manifest order."""
+    from stripper.labels import iter_labelled
+    from stripper.model import LineModel
+    from stripper.training import document_weights
+
+    documents: list[LabelledDocument] = []
+    sources: list[str] = []
+    keys: list[tuple[str, str]] = []
+    if training_data is not None:
+        found = list(iter_labelled([training_data]))
+        documents += found
+        sources += [str(training_data)] * len(found)
+        keys += [("training_data", "")] * len(found)
+    for corpus in corpora:
+        if corpus.startswith(MEASURE_ONLY):
+            continue
+        pages = read_cache(cache, corpus)
+        for renderer in renderers:
+            root = cache / corpus / renderer
+            found = [
+                read_labelled(cache / corpus / p.entry["labels"][renderer], root) for p in pages
+            ]
+            documents += found
+            sources += [f"{corpus}/{renderer}"] * len(found)
+            keys += [(corpus, renderer)] * len(found)
+    started = time.perf_counter()
+    model = LineModel(config).fit(
+        [doc.lines for doc in documents],
+        [doc.labels for doc in documents],
+        groups=[doc.group for doc in documents],
+        sample_weight=document_weights(documents, sources, config),
+    )
+    print(
+        f"<!-- mixed fit on {len(documents)} documents: {time.perf_counter() - started:.0f} s, "
+        f"threshold {model.threshold_:.2f} -->",
+        file=sys.stderr, flush=True,
+    )
+    cut = config.threshold or model.threshold_
+    out: dict[tuple[str, str], tuple[list, list[float]]] = {}
+    for key, probabilities in zip(keys, model.out_of_fold_, strict=True):
+        entry = out.setdefault(key, ([], []))
+        entry[0].append(probabilities)
+        entry[1].append(cut)
+    return out
+
+
 def trafilatura_outputs(
     corpus: str, datasets: Path, cache: Path
 ) -> tuple[dict[str, str], float | None]:
@@ -194,7 +251,10 @@ def benchmark_corpus(corpus: str, args: argparse.Namespace) -> list[str]:
         stripper = None
         if "stripper" in args.systems:
             config = Config(threshold=args.threshold)
-            stripper = stripper_debris_probabilities(corpus, documents, args.model, config)
+            if args.mixed is not None and not corpus.startswith(MEASURE_ONLY):
+                stripper = args.mixed.get((corpus, renderer))
+            else:
+                stripper = stripper_debris_probabilities(corpus, documents, args.model, config)
         outputs = system_outputs(documents, stripper)
         if traf is not None:
             outputs["trafilatura"] = [traf.get(p.entry["page_id"], "") for p in pages]
@@ -222,12 +282,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threshold", type=float, help="debris threshold (default: the one each model chose)"
     )
+    parser.add_argument(
+        "--oof", choices=("mix", "per-corpus"), default="mix",
+        help="how trainable corpora are scored out of fold (see above; default: mix)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--training-data", type=Path, default=Path(__file__).resolve().parents[1] / "training_data",
+        help="hand-labelled documents added to the mixed fit",
+    )
     args = parser.parse_args(argv)
     args.renderers = [r for r in args.renderers.split(",") if r]
     args.systems = [s for s in args.systems.split(",") if s]
     corpora = [c for c in args.corpora.split(",") if c] or sorted(
         p.name for p in args.cache.iterdir() if (p / "manifest.jsonl").exists()
     )
+    args.mixed = None
+    if "stripper" in args.systems and args.oof == "mix":
+        trainable = [
+            p.name for p in args.cache.iterdir()
+            if (p / "manifest.jsonl").exists() and not p.name.startswith(MEASURE_ONLY)
+        ]  # fmt: skip
+        args.mixed = mixed_out_of_fold(
+            args.cache, sorted(trainable), args.renderers, args.training_data,
+            Config(threshold=args.threshold),
+        )  # fmt: skip
     speed_head = " trafilatura pages/s |" if "trafilatura" in args.systems else ""
     print("| corpus | renderer | pages | " + " | ".join(args.systems) + " |" + speed_head)
     print("|---" * (3 + len(args.systems) + bool(speed_head)) + "|")

@@ -40,3 +40,28 @@ class Config:
     #: Threads one process uses for model arithmetic; cleaning scales with
     #: worker processes instead, and more threads than cores slows the trees.
     threads: int = 1
+    #: Boosting rounds and leaves per tree of the line stage; prediction
+    #: time grows with rounds x depth, and the trees are most of it.
+    line_trees: int = 60
+    line_leaves: int = 31
+    #: The same for the sequence stage.
+    sequence_trees: int = 40
+    sequence_leaves: int = 15
+    #: Whether the sequence stage also reads the confident debris lines
+    #: between a line and the main block and a stricter main block.
+    structure_features: bool = True
+    #: Learning rate of both tree stages.
+    learning_rate: float = 0.1
+    #: L2 penalty of the lexical (SGD logistic) stage, and its passes.
+    lexical_alpha: float = 2e-5
+    lexical_passes: int = 15
+    #: How training weighs its data sources (each data path given to
+    #: ``train``, e.g. one corpus in one rendering): every source gets a total
+    #: weight of (its labelled lines) ** source_balance, spread evenly over
+    #: its lines. 1 pools all lines alike (the big corpora dominate, and with
+    #: them their labelling convention); 0 weighs every source equally.
+    source_balance: float = 0.0
+    #: Extra factor on the total weight of the repository's hand-labelled
+    #: ``training_data/`` when it is one of several sources, so its seeds and
+    #: template families are learnt, not drowned by the corpora.
+    hand_labelled_weight: float = 1.0

@@ -81,15 +81,19 @@ class LineModel(ClassifierMixin, BaseEstimator):
         self.lexical_ = _lexical_stage(config)
         lexical = _out_of_fold(self.lexical_, batch.lexical, target, labelled, weight, folds)
         line_features = _line_features(batch, lexical, config.window)
-        self.line_ = _tree_stage(config)
+        self.line_ = _tree_stage(config, config.line_trees, config.line_leaves)
         line = _out_of_fold(self.line_, line_features, target, labelled, weight, folds)
-        sequence_features = _sequence_features(batch, line, config.context_window)
-        self.sequence_ = _tree_stage(config)
+        sequence_features = _sequence_features(
+            batch, line, config.context_window, config.structure_features
+        )
+        self.sequence_ = _tree_stage(config, config.sequence_trees, config.sequence_leaves)
         final = _out_of_fold(self.sequence_, sequence_features, target, labelled, weight, folds)
         self.classes_ = np.array([False, True])
         self.n_lines_ = int(labelled.sum())
-        words = np.expm1(batch.shape[:, 1])
-        self.threshold_ = config.threshold or best_threshold(final[labelled], target[labelled], words[labelled])
+        words = np.expm1(batch.shape[:, 1]) * weight  # balanced as the sources are
+        self.threshold_ = config.threshold or best_threshold(
+            final[labelled], target[labelled], words[labelled]
+        )
         self.out_of_fold_ = _per_document(batch, np.where(labelled, final, np.nan), [len(d) for d in X])
         self.versions_ = library_versions()
         return self
@@ -104,7 +108,8 @@ class LineModel(ClassifierMixin, BaseEstimator):
     def predict(self, X: Sequence[Sequence[str]], threshold: float | None = None) -> list[np.ndarray]:
         """Per document, True for each debris line (False for blank lines)."""
         cut = self.threshold_ if threshold is None else threshold
-        return [np.nan_to_num(p, nan=0.0) >= cut for p in self.predict_proba(X)]
+        with np.errstate(invalid="ignore"):
+            return [p >= cut for p in self.predict_proba(X)]  # NaN (blank) >= cut is False
 
     def _predict_lines(self, batch: Batch) -> np.ndarray:
         if not len(batch.doc_of):
@@ -115,7 +120,9 @@ class LineModel(ClassifierMixin, BaseEstimator):
     def _predict_stages(self, batch: Batch) -> np.ndarray:
         lexical = self.lexical_.predict_proba(batch.lexical)[:, 1]
         line = self.line_.predict_proba(_line_features(batch, lexical, self._config.window))[:, 1]
-        features = _sequence_features(batch, line, self._config.context_window)
+        features = _sequence_features(
+            batch, line, self._config.context_window, self._config.structure_features
+        )
         return self.sequence_.predict_proba(features)[:, 1]
 
     @property
@@ -178,14 +185,15 @@ def _out_of_fold(estimator, X, target, labelled, weight, folds) -> np.ndarray:
 
 def _lexical_stage(config: Config) -> SGDClassifier:
     return SGDClassifier(
-        loss="log_loss", alpha=2e-5, max_iter=15, tol=None, random_state=config.seed
-    )
+        loss="log_loss", alpha=config.lexical_alpha, max_iter=config.lexical_passes,
+        tol=None, random_state=config.seed,
+    )  # fmt: skip
 
 
-def _tree_stage(config: Config) -> HistGradientBoostingClassifier:
+def _tree_stage(config: Config, trees: int, leaves: int) -> HistGradientBoostingClassifier:
     return HistGradientBoostingClassifier(
-        max_iter=100, learning_rate=0.1, max_leaf_nodes=31, l2_regularization=1.0,
-        early_stopping=False, random_state=config.seed,
+        max_iter=trees, learning_rate=config.learning_rate, max_leaf_nodes=leaves,
+        l2_regularization=1.0, early_stopping=False, random_state=config.seed,
     )  # fmt: skip
 
 
@@ -203,6 +211,11 @@ def _shifted(values: np.ndarray, batch: Batch, offset: int, fill: float) -> np.n
     out[valid] = values[idx[valid]]
     return out
 
+
+#: Value of a neighbour's feature beyond the document's edge: below every
+#: real value (so trees split it off like a missing value), and not NaN,
+#: because scikit-learn's binning fails on an all-NaN column (tiny data).
+MISSING = -20.0
 
 #: Shape features that are also read from neighbouring lines.
 NEIGHBOUR_FEATURES = [
@@ -229,30 +242,39 @@ def _line_features(batch: Batch, lexical: np.ndarray, window: int) -> np.ndarray
     parts = [batch.shape, score]
     for offset in range(-window, window + 1):
         if offset:
-            parts.append(_shifted(neighbour, batch, offset, np.nan))
+            parts.append(_shifted(neighbour, batch, offset, MISSING))
     return np.hstack(parts).astype(np.float32)
 
 
-def _sequence_features(batch: Batch, line: np.ndarray, window: int) -> np.ndarray:
+def _sequence_features(
+    batch: Batch, line: np.ndarray, window: int, structure: bool = True
+) -> np.ndarray:
     """Neighbours' line-stage scores, running means and main-block position."""
     score = _logit(line).astype(np.float32)
     parts = [score[:, None]]
-    parts += [_shifted(score, batch, o, np.nan)[:, None] for o in range(-window, window + 1) if o]
+    parts += [_shifted(score, batch, o, MISSING)[:, None] for o in range(-window, window + 1) if o]
     for k in (2, 5, 15, 40):
         parts.append(windowed_mean(line, batch.doc_of, batch.starts, k)[:, None])
-    parts.append(_main_block(batch, line))
+    parts.append(_main_block(batch, line, structure))
     parts.append(batch.shape[:, SEQUENCE_OWN_FEATURES])
     return np.hstack(parts).astype(np.float32)
 
 
-def _main_block(batch: Batch, line: np.ndarray) -> np.ndarray:
+def _main_block(batch: Batch, line: np.ndarray, structure: bool = True) -> np.ndarray:
     """Where each line lies relative to its document's densest body block:
     the contiguous run of lines maximising the sum of (body probability
     minus one half) weighted by words. Columns: inside, lines to the block
-    (log, signed), the block's share of the document's lines."""
+    (log, signed), the block's share of the document's lines; with
+    ``structure``, also the confident debris lines between the line and the
+    block (log, signed: a comment section under the article is full of
+    names, dates and "Reply" lines) and the line's place relative to a
+    stricter block (body probability minus 0.65)."""
     words = np.expm1(batch.shape[:, 1]).astype(np.float64)  # log_words is column 1
-    gain = (0.5 - line) * np.sqrt(words + 1)
-    out = np.zeros((len(line), 3), dtype=np.float32)
+    weight = np.sqrt(words + 1)
+    gain = (0.5 - line) * weight
+    strict = (0.35 - line) * weight
+    confident = (line > 0.7).astype(np.float64)
+    out = np.zeros((len(line), 7 if structure else 3), dtype=np.float32)
     for d in range(len(batch.starts) - 1):
         lo, hi = batch.starts[d], batch.starts[d + 1]
         if lo == hi:
@@ -263,6 +285,18 @@ def _main_block(batch: Batch, line: np.ndarray) -> np.ndarray:
         out[lo:hi, 0] = distance == 0
         out[lo:hi, 1] = np.sign(distance) * np.log1p(np.abs(distance))
         out[lo:hi, 2] = (end - start + 1) / (hi - lo)
+        if not structure:
+            continue
+        cum = np.concatenate([[0.0], np.cumsum(confident[lo:hi])])
+        after = cum[k] - cum[end + 1]  # confident debris in (end, k)
+        before = cum[start] - cum[np.minimum(k + 1, hi - lo)]  # in (k, start)
+        between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
+        out[lo:hi, 3] = np.sign(between) * np.log1p(np.abs(between))
+        s2, e2 = _best_segment(strict[lo:hi])
+        distance2 = np.where(k < s2, k - s2, np.where(k > e2, k - e2, 0))
+        out[lo:hi, 4] = distance2 == 0
+        out[lo:hi, 5] = np.sign(distance2) * np.log1p(np.abs(distance2))
+        out[lo:hi, 6] = (e2 - s2 + 1) / (hi - lo)
     return out
 
 

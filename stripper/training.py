@@ -38,20 +38,60 @@ def load_documents(paths: Sequence[Path]) -> list[LabelledDocument]:
     return documents
 
 
-def _fit(documents: Sequence[LabelledDocument], config: Config) -> LineModel:
+def document_weights(
+    documents: Sequence[LabelledDocument], sources: Sequence[str] | None, config: Config
+) -> np.ndarray | None:
+    """One weight per document balancing its data source against the others.
+
+    Each source (data path) gets a total weight of its labelled lines raised
+    to ``config.source_balance`` (times ``config.hand_labelled_weight`` for
+    the repository's ``training_data/``), spread evenly over its lines;
+    weights are scaled to average 1 per labelled line. None when there is
+    one source (every line weighs the same).
+    """
+    if sources is None or len(set(sources)) < 2:
+        return None
+    labelled = np.array([sum(x is not None for x in doc.labels) for doc in documents], float)
+    names = sorted(set(sources))
+    index = np.array([names.index(s) for s in sources])
+    per_source = np.bincount(index, weights=labelled, minlength=len(names))
+    share = np.maximum(per_source, 1.0) ** config.source_balance
+    hand = np.array([_is_hand_labelled(name) for name in names])
+    share = np.where(hand, share * config.hand_labelled_weight, share)
+    weight = (share / np.maximum(per_source, 1.0))[index]
+    return weight * labelled.sum() / max(float((weight * labelled).sum()), 1e-12)
+
+
+def _is_hand_labelled(source: str) -> bool:
+    """Whether a source is the repository's ``training_data/`` (or inside it)."""
+    path = Path(source).expanduser().resolve()
+    return path == DEFAULT_DATA or DEFAULT_DATA in path.parents
+
+
+def _fit(
+    documents: Sequence[LabelledDocument], config: Config, sources: Sequence[str] | None = None
+) -> LineModel:
     return LineModel(config).fit(
         [doc.lines for doc in documents],
         [doc.labels for doc in documents],
         groups=[doc.group for doc in documents],
+        sample_weight=document_weights(documents, sources, config),
     )
 
 
+def _pick(values: Sequence[str] | None, index) -> list[str] | None:
+    return None if values is None else [values[i] for i in index]
+
+
 def out_of_fold_predictions(
-    documents: Sequence[LabelledDocument], config: Config | None = None
+    documents: Sequence[LabelledDocument],
+    config: Config | None = None,
+    sources: Sequence[str] | None = None,
 ) -> tuple[list[np.ndarray], list[float]]:
     """Debris probabilities of every line (NaN for blank lines), each
     document predicted by a model that never saw its outlet, and per
-    document the threshold that model chose."""
+    document the threshold that model chose. ``sources`` (one per document)
+    are balanced as in `train`."""
     config = config or Config()
     groups = [doc.group for doc in documents]
     n_splits = min(config.folds, len(set(groups)))
@@ -60,7 +100,7 @@ def out_of_fold_predictions(
     probabilities: list[np.ndarray] = [np.zeros(0)] * len(documents)
     thresholds = [0.5] * len(documents)
     for train, test in GroupKFold(n_splits).split(documents, groups=groups):
-        model = _fit([documents[i] for i in train], config)
+        model = _fit([documents[i] for i in train], config, _pick(sources, train))
         predicted = model.predict_proba([documents[i].lines for i in test])
         for i, p in zip(test, predicted):
             probabilities[i] = p
@@ -134,6 +174,102 @@ def describe_data(documents: Sequence[LabelledDocument]) -> dict:
     return {"total": dict(total), "groups": {g: dict(c) for g, c in sorted(per_group.items())}}
 
 
+def load_sources(data: Sequence[Path]) -> tuple[list[LabelledDocument], list[str]]:
+    """Every labelled document under ``data`` and, per document, its source:
+    the data path it was found under (the unit `document_weights` balances)."""
+    documents: list[LabelledDocument] = []
+    sources: list[str] = []
+    for path in data:
+        found = load_documents([path])
+        documents += found
+        sources += [str(path)] * len(found)
+    return documents, sources
+
+
+def describe_sources(documents: Sequence[LabelledDocument], sources: Sequence[str]) -> dict:
+    """Per data source: outlets, documents (pages), lines and labelled lines."""
+    out: dict[str, Counter] = {}
+    outlets: dict[str, set] = {}
+    for doc, source in zip(documents, sources, strict=True):
+        counts = out.setdefault(source, Counter())
+        outlets.setdefault(source, set()).add(doc.group)
+        counts["documents"] += 1
+        counts["lines"] += len(doc.lines)
+        counts["body_lines"] += sum(label is False for label in doc.labels)
+        counts["debris_lines"] += sum(label is True for label in doc.labels)
+    return {s: {"outlets": len(outlets[s]), **dict(c)} for s, c in out.items()}
+
+
+def stacked_scores(
+    documents: Sequence[LabelledDocument],
+    sources: Sequence[str],
+    probabilities: Sequence[np.ndarray],
+    threshold: float,
+) -> dict:
+    """Scores of out-of-fold probabilities, overall and per data source."""
+    scores = {}
+    for source in [None, *dict.fromkeys(sources)]:
+        picked = [i for i, s in enumerate(sources) if source is None or s == source]
+        chosen = [documents[i] for i in picked]
+        result = evaluate_probabilities(chosen, [probabilities[i] for i in picked], threshold)
+        scores["all" if source is None else source] = result.as_dict()
+        if source is not None and _mostly_unlabelled(chosen):
+            # snippet-labelled: the labelled body lines are not the article
+            del scores[source]["shingle_body"]
+    if len(scores) > 1:
+        del scores["all"]["shingle_body"]  # pooled over conventions: not meaningful
+    return scores
+
+
+def _mostly_unlabelled(documents: Sequence[LabelledDocument]) -> bool:
+    labels = [x for doc in documents for line, x in zip(doc.lines, doc.labels) if line.strip()]
+    return sum(label is None for label in labels) > len(labels) / 2
+
+
+def rebuild_commands(data: Sequence[Path], out: Path | None = None) -> list[str]:
+    """The commands that rebuild a model from ``data``, from the repository
+    root: the corpus-cache build first when a data path is a rendering in
+    the cache of ``scripts/build_corpus_cache.py`` (``<cache>/<corpus>/<renderer>``,
+    the corpus folder holding ``manifest.jsonl``), then ``train``."""
+    corpora: dict[str, None] = {}
+    renderers: dict[str, None] = {}
+    caches: dict[str, None] = {}
+    for path in map(Path, data):
+        if (path.parent / "manifest.jsonl").exists():
+            corpora[path.parent.name] = None
+            renderers[path.name] = None
+            caches[str(path.parent.parent)] = None
+    shown = [_shown(p) for p in data]
+    train_line = "python -m stripper train " + " ".join(_quote(p) for p in shown)
+    if out is not None and Path(out).resolve() != shipped_model_path().resolve():
+        train_line += f" --out {shlex.quote(str(out))}"
+    if not corpora:
+        return [train_line]
+    cache = next(iter(caches))
+    build = (
+        "python scripts/build_corpus_cache.py --datasets ../shared/datasets"
+        f" --out {_quote(_shown(Path(cache)))} --corpora {','.join(corpora)}"
+        f" --renderers {','.join(renderers)}"
+    )
+    return [build, train_line]
+
+
+def _quote(shown: str) -> str:
+    """Shell-quote a path but leave a leading ``~/`` for the shell to expand."""
+    return "~/" + shlex.quote(shown[2:]) if shown.startswith("~/") else shlex.quote(shown)
+
+
+def _shown(path: Path) -> str:
+    """``path`` as a user would type it: relative to the repository or ~."""
+    path = Path(path).resolve()
+    for base, prefix in ((DEFAULT_DATA.parent, ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(path.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
+
+
 def train(
     data: Sequence[Path],
     out: Path | None = None,
@@ -142,28 +278,48 @@ def train(
     log: Callable[[str], None] = print,
 ) -> dict:
     """Fit on ``data``, save to ``out`` (default: the shipped model) and
-    return the model card."""
+    return the model card.
+
+    Each data path is a source weighed by `document_weights`. The
+    cross-validated scores in the card are those of the fit's own stacked
+    out-of-fold predictions (folds grouped by outlet: every line is scored
+    by stage models that never saw its outlet), per source; they cost no
+    extra fits. ``cross_validate=False`` leaves them out of the card.
+    """
     config = config or Config()
     out = Path(out) if out else shipped_model_path()
-    documents = load_documents(data)
+    documents, paths = load_sources(data)
+    sources = [_shown(Path(source)) for source in paths]  # names for the card
     facts = describe_data(documents)
-    log(f"training on {facts['total']} from {len(facts['groups'])} outlets")
+    facts["total"]["outlets"] = len(facts["groups"])
+    per_source = describe_sources(documents, sources)
+    facts["sources"] = per_source
+    # per-outlet counts only for hand-sized sources; corpora have hundreds of sites
+    small = {doc.group for doc, s in zip(documents, sources) if per_source[s]["outlets"] <= 40}
+    facts["groups"] = {g: c for g, c in facts["groups"].items() if g in small}
+    outlets = len({doc.group for doc in documents})
+    log(f"training on {facts['total']} from {outlets} outlets")
+    for source, counts in per_source.items():
+        log(f"  {source}: {counts}")
     card: dict = {"trained_on": [str(p) for p in data], "data": facts}
-    if cross_validate:
-        started = time.perf_counter()
-        probabilities, thresholds = out_of_fold_predictions(documents, config)
-        evaluation = evaluate_probabilities(documents, probabilities, thresholds)
-        card["cross_validation"] = {
-            "folds": min(config.folds, len(facts["groups"])),
-            "grouped_by": "outlet (first folder under each data path)",
-            **evaluation.as_dict(),
-        }
-        log(f"cross-validated ({time.perf_counter() - started:.0f} s):\n{evaluation}")
     started = time.perf_counter()
-    model = _fit(documents, config)
-    log(f"fitted on all data in {time.perf_counter() - started:.0f} s; threshold {model.threshold_:.2f}")
+    model = _fit(documents, config, [str(Path(p).resolve()) for p in paths])
+    log(f"fitted in {time.perf_counter() - started:.0f} s; threshold {model.threshold_:.2f}")
+    if cross_validate:
+        card["cross_validation"] = {
+            "folds": min(config.folds, outlets),
+            "grouped_by": "outlet (first folder under each data path)",
+            "method": "stacked out-of-fold predictions of the fit, at its threshold; "
+            "gold = the labelled body lines (shingle scores left out for snippet-labelled "
+            "sources and for the pool of all sources)",
+            "scores": stacked_scores(documents, sources, model.out_of_fold_, model.threshold_),
+        }
+        for source, scores in card["cross_validation"]["scores"].items():
+            shingle = scores.get("shingle_body", "n/a (snippet labels or pooled)")
+            log(f"  {source}: shingle {shingle} debris lines {scores['line_debris']}")
+    model.out_of_fold_ = None  # training-time diagnostics; not shipped
     card["threshold"] = model.threshold_
-    card["rebuild"] = "python -m stripper train " + " ".join(shlex.quote(str(p)) for p in data)
+    card["rebuild"] = rebuild_commands(data, out)
     save_model(model, out, card)
     log(f"saved {out} and {out.with_suffix('.json').name}")
     return card
@@ -184,7 +340,7 @@ def train_command(data: list[Path], out: Path | None, config: Config, quiet: boo
     """The ``train`` subcommand; returns the exit code."""
     log = (lambda _: None) if quiet else (lambda line: print(line, file=sys.stderr))
     card = train(data or [DEFAULT_DATA], out, config, log=log)
-    print(json.dumps(card.get("cross_validation", {}), indent=2))
+    print(json.dumps(card.get("cross_validation", {}).get("scores", {}), indent=2))
     return 0
 
 

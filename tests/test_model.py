@@ -1,0 +1,115 @@
+"""The stacked line model: shapes, blank lines, thresholds and its file format."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stripper.config import Config
+from stripper.labels import iter_labelled
+from stripper.model import (
+    LineModel,
+    ModelVersionError,
+    best_threshold,
+    card_path,
+    load_model,
+    save_model,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "training_data"
+OUTLETS = ("riverside-gazette", "techblog-hub", "tagesblatt-nord", "le-courrier-alpin")
+SMALL = replace(
+    Config(), folds=2, line_trees=10, sequence_trees=10, line_leaves=7, sequence_leaves=7
+)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return list(iter_labelled([DATA / outlet for outlet in OUTLETS]))
+
+
+@pytest.fixture(scope="module")
+def fitted(documents) -> LineModel:
+    return LineModel(SMALL).fit(
+        [doc.lines for doc in documents],
+        [doc.labels for doc in documents],
+        groups=[doc.group for doc in documents],
+    )
+
+
+def test_predictions_have_one_value_per_line_and_nan_for_blank_lines(fitted):
+    docs = [["Home", "", "The council voted on Tuesday to build the bridge.", ""], ["   "]]
+    probabilities = fitted.predict_proba(docs)
+    assert [len(p) for p in probabilities] == [4, 1]
+    assert np.isnan(probabilities[0][[1, 3]]).all()
+    assert np.isnan(probabilities[1]).all()
+    assert ((probabilities[0][[0, 2]] >= 0) & (probabilities[0][[0, 2]] <= 1)).all()
+
+
+def test_predict_marks_blank_lines_as_kept(fitted):
+    verdict = fitted.predict([["", "Share on Facebook", ""]], threshold=0.0)[0]
+    assert verdict.tolist() == [False, True, False]
+
+
+def test_an_empty_batch_predicts_nothing(fitted):
+    assert fitted.predict_proba([]) == []
+    assert fitted.predict_proba([[]])[0].shape == (0,)
+
+
+def test_fitting_records_out_of_fold_scores_and_a_threshold_in_range(fitted, documents):
+    assert len(fitted.out_of_fold_) == len(documents)
+    assert 0.2 <= fitted.threshold_ <= 0.8
+    labelled = sum(label is not None for doc in documents for label in doc.labels)
+    assert fitted.n_lines_ == labelled
+
+
+def test_the_model_learns_the_training_outlets_debris(fitted, documents):
+    probabilities = fitted.predict_proba([doc.lines for doc in documents])
+    right = total = 0
+    for doc, p in zip(documents, probabilities):
+        for label, q in zip(doc.labels, p):
+            if label is not None:
+                right += (q >= fitted.threshold_) == label
+                total += 1
+    assert right / total > 0.85
+
+
+def test_one_outlet_is_refused_because_folds_need_two(documents):
+    doc = documents[0]
+    with pytest.raises(ValueError, match="two outlets"):
+        LineModel(SMALL).fit([doc.lines], [doc.labels], groups=["only"])
+
+
+def test_best_threshold_separates_clean_scores():
+    probability = np.array([0.1, 0.15, 0.9, 0.95])
+    debris = np.array([False, False, True, True])
+    cut = best_threshold(probability, debris, np.ones(4))
+    assert 0.15 < cut <= 0.9
+
+
+def test_save_and_load_round_trip_predicts_the_same(fitted, tmp_path):
+    path = tmp_path / "model.joblib"
+    save_model(fitted, path, {"note": "test"})
+    card = json.loads(card_path(path).read_text())
+    assert card["note"] == "test" and "scikit-learn" in card["versions"]
+    loaded = load_model(path)
+    doc = [["Skip to content", "The council voted on Tuesday to build the bridge."]]
+    np.testing.assert_allclose(loaded.predict_proba(doc)[0], fitted.predict_proba(doc)[0])
+    assert loaded.threshold_ == fitted.threshold_
+
+
+def test_a_model_from_another_scikit_learn_is_refused_clearly(fitted, tmp_path):
+    path = tmp_path / "model.joblib"
+    save_model(fitted, path, {})
+    card = json.loads(card_path(path).read_text())
+    card["versions"]["scikit-learn"] = "0.0.1"
+    card_path(path).write_text(json.dumps(card))
+    with pytest.raises(ModelVersionError, match="0.0.1"):
+        load_model(path)
+
+
+def test_a_missing_model_file_names_the_train_command(tmp_path):
+    with pytest.raises(FileNotFoundError, match="stripper train"):
+        load_model(tmp_path / "none.joblib")

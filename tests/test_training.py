@@ -1,0 +1,138 @@
+"""Training: grouped folds, source balancing and the model card."""
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stripper import training
+from stripper.config import Config
+from stripper.labels import parse_labelled
+from stripper.model import load_model
+
+DATA = Path(__file__).resolve().parent.parent / "training_data"
+SMALL = replace(
+    Config(), folds=2, line_trees=10, sequence_trees=10, line_leaves=7, sequence_leaves=7
+)
+
+
+def write_outlet(root: Path, outlet: str, documents: int) -> None:
+    folder = root / outlet
+    folder.mkdir(parents=True)
+    for k in range(documents):
+        text = (
+            f"- Home\n- {outlet.title()} News\n\n"
+            f"+ The harbour wall in district {k} was repaired after the winter storms, "
+            "the port authority said on Monday.\n"
+            f"+ Workers replaced {k + 3} stones and expect to finish the job before summer.\n\n"
+            "- Share on Facebook\n- \u00a9 2024 All rights reserved.\n"
+        )
+        (folder / f"story-{k}.txt").write_text(text, encoding="utf-8")
+
+
+def test_grouped_folds_never_put_one_outlet_on_both_sides(monkeypatch):
+    documents = [
+        parse_labelled("+ A line of body text here.\n- Menu\n", name=f"{g}/{k}", group=g)
+        for g in ("alpha", "beta", "gamma") for k in range(3)
+    ]  # fmt: skip
+    seen: list[tuple[set, set]] = []
+
+    def fake_fit(train_docs, config, sources=None):
+        seen.append(({d.group for d in train_docs}, set()))
+
+        class Model:
+            threshold_ = 0.5
+
+            def predict_proba(self, lines):
+                return [np.zeros(len(x)) for x in lines]
+
+        return Model()
+
+    monkeypatch.setattr(training, "_fit", fake_fit)
+    probabilities, thresholds = training.out_of_fold_predictions(documents, SMALL)
+    assert len(seen) == 2 and len(probabilities) == len(documents)
+    from sklearn.model_selection import GroupKFold
+
+    groups = [d.group for d in documents]
+    for train, test in GroupKFold(2).split(documents, groups=groups):
+        assert not {groups[i] for i in train} & {groups[i] for i in test}
+    assert all(t == 0.5 for t in thresholds)
+
+
+def test_each_source_gets_weight_by_its_size_to_the_balance_power():
+    docs = [parse_labelled("+ a b c\n- d\n")] * 4 + [parse_labelled("+ x y z\n")]
+    sources = ["big"] * 4 + ["small"]
+    equal = training.document_weights(
+        docs, sources, replace(Config(), source_balance=0.0)
+    )
+    # big: 8 labelled lines, small: 1; equal totals per source
+    assert np.isclose(equal[:4].sum() * 2, equal[4] * 1)
+    pooled = training.document_weights(
+        docs, sources, replace(Config(), source_balance=1.0)
+    )
+    assert np.allclose(pooled, 1.0)
+    assert training.document_weights(docs, ["one"] * 5, Config()) is None
+
+
+def test_weights_average_one_per_labelled_line():
+    docs = [parse_labelled("+ a\n- b\n- c\n"), parse_labelled("+ x\n")]
+    w = training.document_weights(docs, ["s1", "s2"], Config())
+    assert np.isclose((w * np.array([3, 1])).sum(), 4)
+
+
+def test_training_a_small_set_writes_a_model_and_a_card_with_cv_scores(tmp_path):
+    data = tmp_path / "data"
+    for outlet in ("north", "south", "east"):
+        write_outlet(data, outlet, 3)
+    out = tmp_path / "model.joblib"
+    card = training.train([data, DATA / "riverside-gazette"], out, SMALL, log=lambda _: None)
+    assert out.exists() and out.with_suffix(".json").exists()
+    written = json.loads(out.with_suffix(".json").read_text())
+    source = training._shown(data)
+    assert written["data"]["sources"][source]["documents"] == 9
+    assert written["data"]["sources"][source]["outlets"] == 3
+    scores = card["cross_validation"]["scores"]
+    assert set(scores) == {"all", source, "training_data/riverside-gazette"}
+    assert 0 <= scores[source]["shingle_body"]["f1"] <= 1
+    assert 0 <= scores["all"]["line_debris"]["f1"] <= 1
+    assert written["rebuild"][-1].startswith("python -m stripper train ")
+    model = load_model(out)
+    assert model.out_of_fold_ is None  # diagnostics are not shipped
+    assert 0.2 <= model.threshold_ <= 0.8
+
+
+def test_evaluate_scores_a_saved_model_on_labelled_files(tmp_path):
+    data = tmp_path / "data"
+    for outlet in ("north", "south"):
+        write_outlet(data, outlet, 2)
+    out = tmp_path / "model.joblib"
+    training.train([data], out, SMALL, cross_validate=False, log=lambda _: None)
+    evaluation = training.evaluate([data], out)
+    assert evaluation.shingles.count == 4
+    assert 0 <= evaluation.lines.f1 <= 1
+
+
+def test_training_without_documents_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="no labelled documents"):
+        training.train([tmp_path], tmp_path / "m.joblib", SMALL, log=lambda _: None)
+
+
+def test_the_rebuild_recipe_builds_the_corpus_cache_before_training(tmp_path):
+    rendering = tmp_path / "cache" / "somecorpus" / "lxml"
+    rendering.mkdir(parents=True)
+    (rendering.parent / "manifest.jsonl").write_text("{}\n")
+    build, train_line = training.rebuild_commands([DATA, rendering])
+    assert build.startswith("python scripts/build_corpus_cache.py --datasets ../shared/datasets")
+    assert "--corpora somecorpus" in build and "--renderers lxml" in build
+    assert train_line.startswith("python -m stripper train training_data ")
+    assert train_line.endswith("somecorpus/lxml")
+
+
+def test_the_hand_labelled_training_data_is_weighed_up():
+    docs = [parse_labelled("+ a b c\n- d\n")] * 2
+    sources = [str(DATA), "/elsewhere/corpus"]
+    config = replace(Config(), source_balance=0.0, hand_labelled_weight=3.0)
+    w = training.document_weights(docs, sources, config)
+    assert np.isclose(w[0] / w[1], 3.0)
