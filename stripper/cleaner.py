@@ -123,7 +123,7 @@ class Stripper:
         """Extract one page's article text and count the blocks removed.
 
         The page is walked into text blocks (the lines a scraper would
-        write, `stripper.html.html_to_text`) and each block is classified
+        write, `stripper.dom.html_to_text`) and each block is classified
         with its DOM context; the result's lines are those blocks.
         """
         blocks = page_blocks(html)

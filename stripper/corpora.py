@@ -25,7 +25,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .html import close_titles, decode_html, html_to_text, parse_html, render_tree
+from .dom import html_to_text, render_tree
+from .html import close_titles, decode_html, parse_html
 from .lines import is_blank
 
 

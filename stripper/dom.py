@@ -2,7 +2,7 @@
 
 The text mode sees a page only as rendered lines. Here the page is parsed
 with lxml and walked once (`extract_blocks`); every text block — the same
-unit as a line of `stripper.html.html_to_text` — keeps what the DOM says
+unit as a line of `html_to_text` — keeps what the DOM says
 about it: its tag, the tags and ``class``/``id`` words of its ancestors
 (nav, footer, sidebar, comment, share, related, caption, cookie, ...), how
 much of its text sits in links, whether it is hidden, inside a form or a
@@ -141,7 +141,7 @@ class Blocks:
     """The text blocks of one page and the DOM facts recorded for each.
 
     ``lines`` is the naive rendering (blank lines between paragraphs, as
-    `stripper.html.render_tree` writes it); every other list has one entry
+    `render_tree` writes it); every other list has one entry
     per non-blank line, in order.
     """
 
@@ -155,7 +155,7 @@ class Blocks:
 
 
 class _BlockWriter:
-    """Like the renderer's line writer, but remembers each line's DOM context."""
+    """Cuts inline text into lines at block edges, remembering each line's DOM context."""
 
     def __init__(self) -> None:
         self.out = Blocks()
@@ -206,8 +206,8 @@ class _BlockWriter:
 def extract_blocks(root: etree._Element | None) -> Blocks:
     """Walk a parsed page into text blocks with their DOM context.
 
-    The lines are those of `stripper.html.render_tree` (same skipped
-    elements, same block and paragraph breaks).
+    Its lines are the naive rendering of the page (`render_tree`): the
+    rules of `stripper.html` for skipped elements, blocks and paragraphs.
     """
     writer = _BlockWriter()
     if root is None:
@@ -272,6 +272,29 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
     while lines and not lines[-1]:
         lines.pop()
     return writer.out
+
+
+def render_tree(root: etree._Element | None) -> str:
+    """A parsed page as the text a naive scraper gives: its blocks, one per
+    line, a blank line around paragraphs (rules in `stripper.html`)."""
+    lines = extract_blocks(root).lines
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def html_to_text(html: str | bytes) -> str:
+    """Render a page (text or undecoded bytes) as the text a naive scraper gives.
+
+    One line per text block, nothing judged or removed except invisible
+    content; returns ``""`` for a page without text.
+
+    >>> print(html_to_text("<ul><li><a href=/>Home</a><li>News</ul><p>A <b>bold</b> move.</p>"))
+    Home
+    News
+    <BLANKLINE>
+    A bold move.
+    <BLANKLINE>
+    """
+    return render_tree(parse_html(html))
 
 
 def page_blocks(html: str | bytes) -> Blocks:

@@ -1,11 +1,12 @@
-"""Turning an HTML page into the plain text a naive scraper produces.
+"""Reading HTML: browser-like decoding, robust parsing, and the rendering rules.
 
 stripper cleans *text*, line by line. For HTML input (and for building
 training data from public corpora, which come as HTML) the page must first
 become text the way a simple scraper renders it: every visible text block on
 its own line, navigation, footers, sidebars and comments all kept. That
-naive rendering is what stripper learns to clean, so this module renders and
-does not judge.
+naive rendering is what stripper learns to clean. This module decodes and
+parses pages and fixes the rules below; `stripper.dom` walks a parsed page
+by them (`stripper.dom.html_to_text` is the rendering).
 
 Rendering rules, chosen to match what scraped text usually looks like:
 
@@ -157,89 +158,3 @@ def parse_html(html: str | bytes) -> etree._Element | None:
         encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
     )
     return etree.fromstring(text.encode("utf-8", errors="replace"), parser)
-
-
-class _LineWriter:
-    """Collects inline text fragments and cuts them into lines at block edges."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.fragments: list[str] = []
-        self.in_pre = 0
-
-    def add(self, text: str | None) -> None:
-        if text:
-            self.fragments.append(text)
-
-    def end_line(self) -> None:
-        """Write the pending fragments as one line (several inside ``pre``)."""
-        if not self.fragments:
-            return
-        text = "".join(self.fragments)
-        self.fragments = []
-        for part in text.split("\n") if self.in_pre else (text,):
-            line = " ".join(part.split())
-            if line:
-                self.lines.append(line)
-
-    def end_paragraph(self) -> None:
-        """End the line and leave one blank line after it (none at the start)."""
-        self.end_line()
-        if self.lines and self.lines[-1]:
-            self.lines.append("")
-
-    def text(self) -> str:
-        self.end_line()
-        while self.lines and not self.lines[-1]:
-            self.lines.pop()
-        return "\n".join(self.lines) + "\n" if self.lines else ""
-
-
-def render_tree(root: etree._Element) -> str:
-    """Render a parsed page as naive text (see the module docstring for the rules)."""
-    writer = _LineWriter()
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag
-        if not isinstance(tag, str):  # comments and processing instructions
-            if event == "end":
-                writer.add(element.tail)
-            continue
-        tag = tag.lower()
-        if event == "start":
-            if tag in SKIPPED:
-                walker.skip_subtree()
-                continue
-            if tag in PARAGRAPHS:
-                writer.end_paragraph()
-            elif tag in BLOCKS:
-                writer.end_line()
-            if tag == "pre":
-                writer.in_pre += 1
-            writer.add(element.text)
-        else:
-            if tag in PARAGRAPHS:
-                writer.end_paragraph()
-            elif tag in BLOCKS:
-                writer.end_line()
-            if tag == "pre":
-                writer.in_pre -= 1
-            writer.add(element.tail)
-    return writer.text()
-
-
-def html_to_text(html: str | bytes) -> str:
-    """Render a page (text or undecoded bytes) as the text a naive scraper gives.
-
-    One line per text block, nothing judged or removed except invisible
-    content; returns ``""`` for a page without text.
-
-    >>> print(html_to_text("<ul><li><a href=/>Home</a><li>News</ul><p>A <b>bold</b> move.</p>"))
-    Home
-    News
-    <BLANKLINE>
-    A bold move.
-    <BLANKLINE>
-    """
-    root = parse_html(html)
-    return render_tree(root) if root is not None else ""

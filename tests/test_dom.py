@@ -11,12 +11,12 @@ from stripper.dom import (
     HtmlModel,
     dom_features,
     extract,
+    html_to_text,
     keep_text,
     load_html_model,
     page_blocks,
     shipped_html_model_path,
 )
-from stripper.html import html_to_text
 
 PARAGRAPHS = [
     "The city council voted on Tuesday evening to rebuild the old river bridge, ending a "
@@ -86,10 +86,11 @@ def model() -> HtmlModel:
 # ---------------------------------------------------------------- block walking
 
 
-def test_blocks_are_the_lines_of_the_naive_renderer():
+def test_every_non_blank_block_line_has_its_dom_context():
     blocks = page_blocks(ARTICLE_PAGE)
-    assert "\n".join(blocks.lines) + "\n" == html_to_text(ARTICLE_PAGE)
-    assert len(blocks.chains) == sum(1 for line in blocks.lines if line)
+    content = sum(1 for line in blocks.lines if line)
+    assert content > 5
+    assert len(blocks.chains) == len(blocks.depth) == len(blocks.link_chars) == content
 
 
 def test_scripts_styles_and_title_are_not_blocks():

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import codecs
 
-from stripper.html import decode_html, html_to_text
+from stripper.dom import html_to_text
+from stripper.html import decode_html
 
 
 def test_meta_charset_cp1252_page_decodes_with_declared_charset():
