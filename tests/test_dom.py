@@ -11,7 +11,6 @@ from stripper.dom import (
     HtmlModel,
     dom_features,
     extract,
-    html_to_text,
     keep_text,
     load_html_model,
     page_blocks,
