@@ -80,7 +80,9 @@ def report(label: str, pages: list[str], seconds: float, rss_mb: float) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--path", type=Path, help="folder of .txt files to clean instead")
     parser.add_argument("--docs", type=int, default=3000, help="generated pages (default 3000)")
     parser.add_argument("--lines", type=int, default=170, help="lines per generated page")

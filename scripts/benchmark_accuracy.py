@@ -112,14 +112,16 @@ def stripper_debris_probabilities(
 
 
 def mixed_out_of_fold(
-    cache: Path, corpora: Sequence[str], renderers: Sequence[str], training_data: Path | None,
+    cache: Path,
+    corpora: Sequence[str],
+    renderers: Sequence[str],
+    training_data: Path | None,
     config: Config,
 ) -> dict[tuple[str, str], tuple[list, list[float]]]:
     """Stacked out-of-fold probabilities of one fit on all trainable data,
     keyed by (corpus, renderer); documents in manifest order."""
     from stripper.labels import iter_labelled
-    from stripper.model import LineModel
-    from stripper.training import document_weights
+    from stripper.training import fit_documents
 
     documents: list[LabelledDocument] = []
     sources: list[str] = []
@@ -142,16 +144,12 @@ def mixed_out_of_fold(
             sources += [f"{corpus}/{renderer}"] * len(found)
             keys += [(corpus, renderer)] * len(found)
     started = time.perf_counter()
-    model = LineModel(config).fit(
-        [doc.lines for doc in documents],
-        [doc.labels for doc in documents],
-        groups=[doc.group for doc in documents],
-        sample_weight=document_weights(documents, sources, config),
-    )
+    model = fit_documents(documents, config, sources)
     print(
         f"<!-- mixed fit on {len(documents)} documents: {time.perf_counter() - started:.0f} s, "
         f"threshold {model.threshold_:.2f} -->",
-        file=sys.stderr, flush=True,
+        file=sys.stderr,
+        flush=True,
     )
     cut = config.threshold or model.threshold_
     out: dict[tuple[str, str], tuple[list, list[float]]] = {}
@@ -287,7 +285,9 @@ def main(argv: list[str] | None = None) -> int:
         help="how trainable corpora are scored out of fold (see above; default: mix)",
     )  # fmt: skip
     parser.add_argument(
-        "--training-data", type=Path, default=Path(__file__).resolve().parents[1] / "training_data",
+        "--training-data",
+        type=Path,
+        default=Path(__file__).resolve().parents[1] / "training_data",
         help="hand-labelled documents added to the mixed fit",
     )
     args = parser.parse_args(argv)

@@ -1,8 +1,17 @@
 """stripper: remove boilerplate and spam lines from scraped articles.
 
 >>> import stripper
->>> stripper.clean("Skip to main content\\nThe council approved the new bridge on Tuesday after a long debate.\\n")
-'The council approved the new bridge on Tuesday after a long debate.\\n'
+>>> page = (
+...     "Skip to main content\\nHome\\nNews\\n\\n"
+...     "The council approved the new bridge on Tuesday after a long debate.\\n\\n"
+...     "Construction will start next spring and last three years, officials said.\\n\\n"
+...     "Share on Facebook\\n0 comments\\n"
+... )
+>>> print(stripper.clean(page))
+The council approved the new bridge on Tuesday after a long debate.
+<BLANKLINE>
+Construction will start next spring and last three years, officials said.
+<BLANKLINE>
 """
 
 from .cleaner import Cleaned, LineVerdict, Stripper, clean, clean_html

@@ -56,12 +56,20 @@ class Stripper:
     so it is cheap to send to worker processes.
 
     >>> page = (
-    ...     "Skip to main content\\n"
-    ...     "The river rose overnight, and by dawn it had reached the old mill.\\n"
-    ...     "Share on Facebook\\n"
+    ...     "Skip to main content\\nHome\\nSport\\n\\n"
+    ...     "The river rose overnight, and by dawn it had reached the old mill.\\n\\n"
+    ...     "Volunteers filled sandbags until noon, when the water began to fall.\\n\\n"
+    ...     "Share on Facebook\\nScroll to Top\\n"
     ... )
-    >>> Stripper().clean(page)
-    'The river rose overnight, and by dawn it had reached the old mill.\\n'
+    >>> for verdict in Stripper().classify(page):
+    ...     print("debris" if verdict.is_debris else "body  ", verdict.text)
+    debris Skip to main content
+    debris Home
+    debris Sport
+    body   The river rose overnight, and by dawn it had reached the old mill.
+    body   Volunteers filled sandbags until noon, when the water began to fall.
+    debris Share on Facebook
+    debris Scroll to Top
     """
 
     def __init__(

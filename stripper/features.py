@@ -31,7 +31,6 @@ import scipy.sparse as sp
 
 from .lines import is_blank
 
-
 #: Number of hashed lexical feature columns.
 LEXICAL_DIMENSION = 1 << 18
 
@@ -192,11 +191,18 @@ def _character_features(texts: list[str]) -> dict[str, np.ndarray]:
     after_space = np.ones(len(cp), dtype=bool)
     after_space[1:] = (cp[:-1] == 32) | (cp[:-1] == 10) | (cp[:-1] == 0xA0)
     lower = count(((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0xFF) & (cp != 0xF7)))
-    ascii_punct = ((cp >= 33) & (cp <= 47)) | ((cp >= 58) & (cp <= 64)) | ((cp >= 91) & (cp <= 96)) | ((cp >= 123) & (cp <= 126))
+    ascii_punct = (
+        ((cp >= 33) & (cp <= 47))
+        | ((cp >= 58) & (cp <= 64))
+        | ((cp >= 91) & (cp <= 96))
+        | ((cp >= 123) & (cp <= 126))
+    )
     punct = count(ascii_punct | ((cp >= 0x2010) & (cp <= 0x205E)) | ((cp >= 0xA1) & (cp <= 0xBF)))
     space = count((cp == 32) | (cp == 9) | (cp == 0xA0) | ((cp >= 0x2000) & (cp <= 0x200B)))
     sentence = count((cp == 46) | (cp == 33) | (cp == 63))
-    separators = count((cp == 124) | (cp == 0xBB) | (cp == 0x203A) | (cp == 0x2022) | (cp == 0xB7) | (cp == 0x2192))
+    separators = count(
+        (cp == 124) | (cp == 0xBB) | (cp == 0x203A) | (cp == 0x2022) | (cp == 0xB7) | (cp == 0x2192)
+    )
     stripped = [t.strip(" \t\u00a0\u200b") for t in texts]
     first = [s[:1] for s in stripped]
     last_chars = [s.rstrip(_CLOSERS)[-1:] for s in stripped]
@@ -227,14 +233,34 @@ def _character_features(texts: list[str]) -> dict[str, np.ndarray]:
 def _token_features(tokens: _Tokens, stopwords: frozenset[str], n: int) -> dict[str, np.ndarray]:
     words = tokens.per_line.astype(np.float64)
     safe = np.maximum(words, 1)
-    unique_stop = np.fromiter((w in stopwords for w in tokens.unique), dtype=bool, count=len(tokens.unique))
-    unique_title = np.fromiter((w[:1].isalpha() for w in tokens.unique), dtype=bool, count=len(tokens.unique))
-    lengths = np.fromiter((len(w) for w in tokens.unique), dtype=np.float64, count=len(tokens.unique))
-    stop = np.bincount(tokens.line, weights=unique_stop[tokens.word], minlength=n) if n else np.zeros(0)
-    chars = np.bincount(tokens.line, weights=lengths[tokens.word], minlength=n) if n else np.zeros(0)
-    alpha = np.bincount(tokens.line, weights=unique_title[tokens.word], minlength=n) if n else np.zeros(0)
-    unique_url = np.fromiter((w in _URL_WORDS for w in tokens.unique), dtype=bool, count=len(tokens.unique))
-    url = np.bincount(tokens.line, weights=unique_url[tokens.word], minlength=n) if n else np.zeros(0)
+    unique_stop = np.fromiter(
+        (w in stopwords for w in tokens.unique), dtype=bool, count=len(tokens.unique)
+    )
+    unique_title = np.fromiter(
+        (w[:1].isalpha() for w in tokens.unique), dtype=bool, count=len(tokens.unique)
+    )
+    lengths = np.fromiter(
+        (len(w) for w in tokens.unique), dtype=np.float64, count=len(tokens.unique)
+    )
+    stop = (
+        np.bincount(tokens.line, weights=unique_stop[tokens.word], minlength=n)
+        if n
+        else np.zeros(0)
+    )
+    chars = (
+        np.bincount(tokens.line, weights=lengths[tokens.word], minlength=n) if n else np.zeros(0)
+    )
+    alpha = (
+        np.bincount(tokens.line, weights=unique_title[tokens.word], minlength=n)
+        if n
+        else np.zeros(0)
+    )
+    unique_url = np.fromiter(
+        (w in _URL_WORDS for w in tokens.unique), dtype=bool, count=len(tokens.unique)
+    )
+    url = (
+        np.bincount(tokens.line, weights=unique_url[tokens.word], minlength=n) if n else np.zeros(0)
+    )
     return {
         "has_url": url > 0,
         "log_words": np.log1p(words),
@@ -272,13 +298,17 @@ def _repetition_features(tokens: _Tokens, doc_of: np.ndarray, n: int) -> dict[st
     """How often a line's words recur as a whole line in its document (so
     case, quotes, punctuation and spacing do not matter) and whether this
     is the first copy."""
-    h = (tokens.hashes[tokens.word] if len(tokens.word) else np.zeros(0, np.uint64)).astype(np.float64)
+    h = (tokens.hashes[tokens.word] if len(tokens.word) else np.zeros(0, np.uint64)).astype(
+        np.float64
+    )
     token_starts = np.concatenate([[0], np.cumsum(tokens.per_line)])[:-1]
     position = np.arange(len(tokens.line)) - token_starts[tokens.line] + 1
     plain = np.bincount(tokens.line, weights=h, minlength=n)
     ordered = np.bincount(tokens.line, weights=(h % 65521) * position, minlength=n)
     key = plain.astype(np.int64) * 1_000_003 + ordered.astype(np.int64) + doc_of * 998_244_353
-    _, first, inverse, counts = np.unique(key, return_index=True, return_inverse=True, return_counts=True)
+    _, first, inverse, counts = np.unique(
+        key, return_index=True, return_inverse=True, return_counts=True
+    )
     copies = counts[inverse]
     is_first = (first[inverse] == np.arange(n)).astype(np.float32)
     return {"duplicates": np.log(copies), "first_copy": np.where(copies > 1, is_first, 0.5)}
@@ -333,7 +363,9 @@ def windowed_mean(values: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, k:
     return (cum[hi] - cum[lo]) / (hi - lo)
 
 
-def _topic_overlap(tokens: _Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int) -> np.ndarray:
+def _topic_overlap(
+    tokens: _Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int
+) -> np.ndarray:
     """Share of a line's words that also occur in *other* long lines of its document."""
     if not len(tokens.word):
         return np.zeros(n)

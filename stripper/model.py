@@ -94,7 +94,9 @@ class LineModel(ClassifierMixin, BaseEstimator):
         self.threshold_ = config.threshold or best_threshold(
             final[labelled], target[labelled], words[labelled]
         )
-        self.out_of_fold_ = _per_document(batch, np.where(labelled, final, np.nan), [len(d) for d in X])
+        self.out_of_fold_ = _per_document(
+            batch, np.where(labelled, final, np.nan), [len(d) for d in X]
+        )
         self.versions_ = library_versions()
         return self
 
@@ -105,7 +107,9 @@ class LineModel(ClassifierMixin, BaseEstimator):
         probability = self._predict_lines(batch)
         return _per_document(batch, probability, [len(doc) for doc in X])
 
-    def predict(self, X: Sequence[Sequence[str]], threshold: float | None = None) -> list[np.ndarray]:
+    def predict(
+        self, X: Sequence[Sequence[str]], threshold: float | None = None
+    ) -> list[np.ndarray]:
         """Per document, True for each debris line (False for blank lines)."""
         cut = self.threshold_ if threshold is None else threshold
         with np.errstate(invalid="ignore"):
@@ -221,8 +225,13 @@ MISSING = -20.0
 NEIGHBOUR_FEATURES = [
     SHAPE_NAMES.index(name)
     for name in (
-        "log_words", "ends_sentence", "stopword_share", "punct_share", "starts_lower",
-        "duplicates", "quote_style_gap",
+        "log_words",
+        "ends_sentence",
+        "stopword_share",
+        "punct_share",
+        "starts_lower",
+        "duplicates",
+        "quote_style_gap",
     )  # fmt: skip
 ]
 
@@ -344,7 +353,9 @@ def save_model(model: LineModel, path: Path, card: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(model, path, compress=3)
     card = {**card, "versions": model.versions_, "config": asdict(model._config)}
-    card_path(path).write_text(json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    card_path(path).write_text(
+        json.dumps(card, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
 
 
 def read_card(path: Path | None = None) -> dict:
@@ -366,7 +377,9 @@ def load_model(path: Path | str | None = None) -> LineModel:
         try:
             model = joblib.load(path)
         except InconsistentVersionWarning as warning:
-            raise ModelVersionError(_version_message(path, warning.original_sklearn_version)) from None
+            raise ModelVersionError(
+                _version_message(path, warning.original_sklearn_version)
+            ) from None
     if not isinstance(model, LineModel):
         raise TypeError(f"{path} does not hold a stripper LineModel")
     return model

@@ -9,12 +9,13 @@ both sides of a split), and saves the model with its card.
 from __future__ import annotations
 
 import json
+import random
 import shlex
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from sklearn.model_selection import GroupKFold
 
 from .config import Config
 from .labels import LabelledDocument, iter_labelled
-from .lines import join_kept
+from .lines import is_blank, join_kept
 from .model import LineModel, load_model, save_model, shipped_model_path
 from .scoring import Scores, line_scores, shingle_scores
 
@@ -68,15 +69,47 @@ def _is_hand_labelled(source: str) -> bool:
     return path == DEFAULT_DATA or DEFAULT_DATA in path.parents
 
 
-def _fit(
+def with_crops(
+    documents: Sequence[LabelledDocument], sources: Sequence[str] | None, config: Config
+) -> tuple[list[LabelledDocument], list[str] | None]:
+    """The documents plus ``config.crops_per_document`` short excerpts of
+    each (same outlet and source), drawn reproducibly."""
+    rng = random.Random(config.seed)
+    out, out_sources = list(documents), None if sources is None else list(sources)
+    for k, doc in enumerate(documents):
+        content = [i for i, line in enumerate(doc.lines) if not is_blank(line)]
+        for _ in range(config.crops_per_document if content else 0):
+            first = rng.randrange(len(content))
+            last = content[min(first + rng.randint(1, config.crop_lines), len(content)) - 1]
+            start = content[first]
+            out.append(
+                replace(
+                    doc,
+                    name=f"{doc.name}#lines{start + 1}-{last + 1}",
+                    lines=doc.lines[start : last + 1],
+                    labels=doc.labels[start : last + 1],
+                )
+            )
+            if out_sources is not None:
+                out_sources.append(sources[k])
+    return out, out_sources
+
+
+def fit_documents(
     documents: Sequence[LabelledDocument], config: Config, sources: Sequence[str] | None = None
 ) -> LineModel:
-    return LineModel(config).fit(
-        [doc.lines for doc in documents],
-        [doc.labels for doc in documents],
-        groups=[doc.group for doc in documents],
-        sample_weight=document_weights(documents, sources, config),
+    """Fit a `LineModel` on labelled documents (plus their short excerpts),
+    each data source weighed by `document_weights`; the model's
+    ``out_of_fold_`` covers the documents given, in order."""
+    augmented, augmented_sources = with_crops(documents, sources, config)
+    model = LineModel(config).fit(
+        [doc.lines for doc in augmented],
+        [doc.labels for doc in augmented],
+        groups=[doc.group for doc in augmented],
+        sample_weight=document_weights(augmented, augmented_sources, config),
     )
+    model.out_of_fold_ = model.out_of_fold_[: len(documents)]
+    return model
 
 
 def _pick(values: Sequence[str] | None, index) -> list[str] | None:
@@ -100,7 +133,7 @@ def out_of_fold_predictions(
     probabilities: list[np.ndarray] = [np.zeros(0)] * len(documents)
     thresholds = [0.5] * len(documents)
     for train, test in GroupKFold(n_splits).split(documents, groups=groups):
-        model = _fit([documents[i] for i in train], config, _pick(sources, train))
+        model = fit_documents([documents[i] for i in train], config, _pick(sources, train))
         predicted = model.predict_proba([documents[i].lines for i in test])
         for i, p in zip(test, predicted):
             probabilities[i] = p
@@ -303,7 +336,7 @@ def train(
         log(f"  {source}: {counts}")
     card: dict = {"trained_on": [str(p) for p in data], "data": facts}
     started = time.perf_counter()
-    model = _fit(documents, config, [str(Path(p).resolve()) for p in paths])
+    model = fit_documents(documents, config, [str(Path(p).resolve()) for p in paths])
     log(f"fitted in {time.perf_counter() - started:.0f} s; threshold {model.threshold_:.2f}")
     if cross_validate:
         card["cross_validation"] = {

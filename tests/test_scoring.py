@@ -16,7 +16,10 @@ def test_short_text_is_one_shingle():
 
 
 def test_identical_text_scores_one():
-    page = page_score("The river rose over night and flooded the mill.", "The river rose over night and flooded the mill.")
+    page = page_score(
+        "The river rose over night and flooded the mill.",
+        "The river rose over night and flooded the mill.",
+    )
     assert page.precision == page.recall == 1.0
 
 

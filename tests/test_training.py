@@ -34,44 +34,39 @@ def write_outlet(root: Path, outlet: str, documents: int) -> None:
 
 def test_grouped_folds_never_put_one_outlet_on_both_sides(monkeypatch):
     documents = [
-        parse_labelled("+ A line of body text here.\n- Menu\n", name=f"{g}/{k}", group=g)
-        for g in ("alpha", "beta", "gamma") for k in range(3)
+        parse_labelled(f"+ Body text of story {g}{k}.\n- Menu\n", name=f"{g}/{k}", group=g)
+        for g in ("alpha", "beta", "gamma", "delta") for k in range(3)
     ]  # fmt: skip
-    seen: list[tuple[set, set]] = []
+    group_of = {id(d.lines): d.group for d in documents}
+    folds: list[tuple[set, set]] = []
+    real_fit = training.fit_documents
 
-    def fake_fit(train_docs, config, sources=None):
-        seen.append(({d.group for d in train_docs}, set()))
+    def recording_fit(train_docs, config, sources=None):
+        model = real_fit(train_docs, config, sources)
+        predict = model.predict_proba
 
-        class Model:
-            threshold_ = 0.5
+        def recording_predict(lines):
+            folds.append(({d.group for d in train_docs}, {group_of[id(x)] for x in lines}))
+            return predict(lines)
 
-            def predict_proba(self, lines):
-                return [np.zeros(len(x)) for x in lines]
+        model.predict_proba = recording_predict
+        return model
 
-        return Model()
-
-    monkeypatch.setattr(training, "_fit", fake_fit)
-    probabilities, thresholds = training.out_of_fold_predictions(documents, SMALL)
-    assert len(seen) == 2 and len(probabilities) == len(documents)
-    from sklearn.model_selection import GroupKFold
-
-    groups = [d.group for d in documents]
-    for train, test in GroupKFold(2).split(documents, groups=groups):
-        assert not {groups[i] for i in train} & {groups[i] for i in test}
-    assert all(t == 0.5 for t in thresholds)
+    monkeypatch.setattr(training, "fit_documents", recording_fit)
+    probabilities, _ = training.out_of_fold_predictions(documents, SMALL)
+    assert len(probabilities) == len(documents)
+    assert len(folds) == 2
+    for trained_on, predicted in folds:
+        assert predicted and not trained_on & predicted
 
 
 def test_each_source_gets_weight_by_its_size_to_the_balance_power():
     docs = [parse_labelled("+ a b c\n- d\n")] * 4 + [parse_labelled("+ x y z\n")]
     sources = ["big"] * 4 + ["small"]
-    equal = training.document_weights(
-        docs, sources, replace(Config(), source_balance=0.0)
-    )
+    equal = training.document_weights(docs, sources, replace(Config(), source_balance=0.0))
     # big: 8 labelled lines, small: 1; equal totals per source
     assert np.isclose(equal[:4].sum() * 2, equal[4] * 1)
-    pooled = training.document_weights(
-        docs, sources, replace(Config(), source_balance=1.0)
-    )
+    pooled = training.document_weights(docs, sources, replace(Config(), source_balance=1.0))
     assert np.allclose(pooled, 1.0)
     assert training.document_weights(docs, ["one"] * 5, Config()) is None
 
