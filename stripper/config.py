@@ -64,7 +64,7 @@ class Config:
     #: Extra factor on the total weight of the repository's hand-labelled
     #: ``training_data/`` when it is one of several sources, so its seeds and
     #: template families are learnt, not drowned by the corpora.
-    hand_labelled_weight: float = 10.0
+    hand_labelled_weight: float = 3.0
     #: Short excerpts added per training document (a run of 1 to
     #: ``crop_lines`` of its non-blank lines, labels kept), so that the model
     #: also sees documents of a paragraph or two, as `stripper.clean` gets them.
