@@ -5,9 +5,9 @@ A ``clean`` run is a `Session` in the main process. It
 1. *plans*: pairs each input with its output, refusing outputs that are
    inputs or that two inputs would both write, skipping finished outputs;
 2. *runs jobs* through a `Runner` (a process pool with bounded in-flight
-   work, results in order; in-process with one worker): `clean_file` cleans
-   one text or HTML file and writes its output itself; `clean_batch` cleans
-   a batch of JSONL records and returns their output lines, which the
+   work, results in order; in-process with one worker): `clean_files` cleans
+   a few text or HTML files (one model batch) and writes their outputs;
+   `clean_batch` cleans a batch of JSONL records and returns their output lines, which the
    session writes as results arrive, so JSONL files of any size stream;
 3. *sums up*: every job returns a `Tally` (counts, failures, warnings,
    report entries); the session adds them, names failures on stderr, writes
@@ -156,15 +156,26 @@ def clean_data(
             if reason:
                 raise InputError(f"skipped: {reason}")
             return clean_html(stripper, data)
-        decoded = decode_text(data)
-        if decoded.warning:
-            tally.warnings.append(f"{source}: {decoded.warning}")
-        return stripper.clean_document(decoded.text)
+        text = decode_data(data, source, tally)
+        return None if text is None else stripper.clean_document(text)
     except InputError as error:
         tally.fail(source, str(error))
     except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
         tally.fail(source, _unexpected(error))
     return None
+
+
+def decode_data(data: bytes, source: str, tally: Tally) -> str | None:
+    """Decode a text document, recording a fallback as a warning and a
+    refusal (binary data) as a failure."""
+    try:
+        decoded = decode_text(data)
+    except InputError as error:
+        tally.fail(source, str(error))
+        return None
+    if decoded.warning:
+        tally.warnings.append(f"{source}: {decoded.warning}")
+    return decoded.text
 
 
 # -- jobs (run in worker processes) ----------------------------------------------
@@ -193,24 +204,73 @@ class FileJob:
     report: bool
 
 
-def clean_file(job: FileJob) -> Tally:
-    """Read, clean and write one file; every problem becomes a failure in the tally."""
+def clean_files(jobs: list[FileJob]) -> Tally:
+    """Read, clean and write a few files; every problem becomes a failure in the tally.
+
+    The text files are cleaned in one model batch, which costs far less than
+    one batch per file when files are small.
+    """
     tally = Tally()
-    source = str(job.input.path)
+    stripper = _the_stripper()
+    texts: list[tuple[FileJob, str]] = []
+    for job in jobs:
+        source = str(job.input.path)
+        try:
+            data = read_limited(job.input.path, job.input.compressed, job.max_bytes)
+        except InputError as error:
+            tally.fail(source, str(error))
+            continue
+        if job.input.kind == "html":
+            _write_output(job, clean_data(stripper, data, "html", source, tally), tally)
+        elif (text := decode_data(data, source, tally)) is not None:
+            texts.append((job, text))
     try:
-        data = read_limited(job.input.path, job.input.compressed, job.max_bytes)
-    except InputError as error:
-        return tally.fail(source, str(error))
-    cleaned = clean_data(_the_stripper(), data, job.input.kind, source, tally)
-    if cleaned is None:
+        results = list(stripper.clean_many(text for _, text in texts))
+    except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
+        for job, _ in texts:
+            tally.fail(str(job.input.path), _unexpected(error))
         return tally
+    for (job, _), cleaned in zip(texts, results):
+        _write_output(job, cleaned, tally)
+    return tally
+
+
+def _write_output(job: FileJob, cleaned: Cleaned | None, tally: Tally) -> None:
+    """Write one file's cleaned text atomically and count it (nothing if None)."""
+    if cleaned is None:
+        return
+    source = str(job.input.path)
     try:
         write_atomic(job.output, cleaned.text.encode("utf-8"), job.input.compressed)
     except (OSError, UnicodeEncodeError) as error:
-        return tally.fail(source, f"cannot write {job.output}: {describe_error(error)}")
-    tally.files = 1
+        tally.fail(source, f"cannot write {job.output}: {describe_error(error)}")
+        return
+    tally.files += 1
     tally.add(cleaned, source, job.report)
-    return tally
+
+
+def file_chunks(
+    jobs: list[FileJob], workers: int, size: int, max_bytes: int
+) -> list[list[FileJob]]:
+    """Split file jobs into chunks of at most ``size`` files and about
+    ``max_bytes`` bytes, small enough that every worker gets some."""
+    size = max(1, min(size, -(-len(jobs) // max(workers, 1))))
+    chunks: list[list[FileJob]] = []
+    chunk: list[FileJob] = []
+    total = 0
+    for job in jobs:
+        try:
+            bytes_ = job.input.path.stat().st_size
+        except OSError:
+            bytes_ = 0
+        if chunk and (len(chunk) >= size or total + bytes_ > max_bytes):
+            chunks.append(chunk)
+            chunk, total = [], 0
+        chunk.append(job)
+        total += bytes_
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 @dataclass(frozen=True)
@@ -503,10 +563,12 @@ class Session:
         try:
             with _maybe_report(self.settings.report) as self.report:
                 report = self.settings.report is not None
-                jobs = (FileJob(i, o, self.max_bytes, report) for i, o in files)
-                for tally in runner.map(clean_file, jobs):
+                jobs = [FileJob(i, o, self.max_bytes, report) for i, o in files]
+                size = self.stripper.config.batch_size
+                chunks = file_chunks(jobs, workers, size, self.stripper.config.chunk_bytes)
+                for chunk, tally in zip(chunks, runner.map(clean_files, chunks)):
                     self.absorb(tally)
-                    self._advance()
+                    self._advance(len(chunk))
                 for item, out in streams:
                     self.absorb(self.clean_jsonl_file(item, out, runner))
                     self._advance()

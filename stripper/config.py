@@ -37,6 +37,8 @@ class Config:
     max_document_bytes: int = 64 * 1024 * 1024
     #: Number of documents featurised together in one vectorised batch.
     batch_size: int = 64
+    #: Most bytes of input files one command-line job reads and cleans together.
+    chunk_bytes: int = 16 * 1024 * 1024
     #: Threads one process uses for model arithmetic; cleaning scales with
     #: worker processes instead, and more threads than cores slows the trees.
     threads: int = 1
