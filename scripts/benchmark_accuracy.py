@@ -39,12 +39,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stripper.config import Config
-from stripper.corpora import iter_corpus, safe_name, snippet_accuracy
+from stripper.corpora import DEFAULT_DATASETS, iter_corpus, safe_name, snippet_accuracy
 from stripper.labels import LabelledDocument, read_labelled
 from stripper.lines import join_kept
 from stripper.scoring import shingle_scores
 
-DEFAULT_DATASETS = Path("/work/shared/datasets")
 DEFAULT_CACHE = Path.home() / ".cache" / "stripper" / "corpora"
 #: Corpora the shipped model must never train on: scored with a fixed model only.
 MEASURE_ONLY = ("dragnet", "l3s")

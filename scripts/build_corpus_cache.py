@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from stripper.corpora import (
+    DEFAULT_DATASETS,
     READERS,
     RENDERERS,
     Page,
@@ -41,7 +42,6 @@ from stripper.labels import label_document
 from stripper.lines import is_blank, join_kept
 from stripper.scoring import shingle_scores
 
-DEFAULT_DATASETS = Path("/work/shared/datasets")
 DEFAULT_OUT = Path.home() / ".cache" / "stripper" / "corpora"
 
 

@@ -26,10 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from stripper.corpora import align_lines, iter_corpus, label_by_snippets  # noqa: E402
+from stripper.corpora import DEFAULT_DATASETS, align_lines, iter_corpus, label_by_snippets  # noqa: E402
 from stripper.dom import Blocks, HtmlModel, page_blocks, shipped_html_model_path  # noqa: E402
 
-DEFAULT_DATASETS = Path("/work/shared/datasets")
 TRAIN_CORPORA = (
     "cleaneval-dev",
     "cleaneval-final",

@@ -24,10 +24,6 @@ class Config:
     window: int = 3
     #: How many neighbouring lines on each side the second (sequence) pass reads.
     context_window: int = 6
-    #: Size of the word vocabulary kept by the lexical model.
-    vocabulary_size: int = 50_000
-    #: Minimum number of training lines a word must occur in to be kept.
-    min_word_count: int = 2
     #: Number of folds for out-of-fold stacking and cross-validation.
     folds: int = 5
     #: Seed for every random choice made in training.

@@ -29,6 +29,10 @@ from .dom import html_to_text, render_tree
 from .html import close_titles, decode_html, parse_html
 from .lines import is_blank
 
+#: Where the corpora are read from by default: ``../shared/datasets``,
+#: beside the repository the scripts are run from.
+DEFAULT_DATASETS = Path("..", "shared", "datasets")
+
 
 @dataclass(frozen=True)
 class Page:

@@ -32,6 +32,7 @@ from lxml import etree
 from .features import SHAPE_NAMES, featurize, stoplist
 from .html import BLOCKS, PARAGRAPHS, SKIPPED, parse_html
 from .lines import join_kept
+from .model import check_features
 
 # ---------------------------------------------------------------- DOM flags
 
@@ -479,6 +480,7 @@ class HtmlModel:
 
         if not self.stopwords_:
             self.stopwords_ = stoplist()
+        self.feature_names_ = SHAPE_NAMES
         X, lexical, starts = self._features(pages)
         y = np.array([np.nan if v is None else float(v) for lab in labels for v in lab])
         group = np.repeat(np.asarray(groups), np.diff(starts))
@@ -595,4 +597,5 @@ def load_html_model(path: Path | str | None = None) -> HtmlModel:
         model = joblib.load(path)
     if not isinstance(model, HtmlModel):
         raise TypeError(f"{path} does not hold an HtmlModel")
+    check_features(model, path)
     return model

@@ -53,6 +53,7 @@ SHAPE_NAMES = (
     "pipe_or_bullets", "blank_before", "blank_after", "duplicates", "first_copy",
     "relative_position", "log_from_start", "log_from_end", "chars_vs_longest",
     "topic_overlap", "words_before_share", "long_neighbourhood", "quote_style_gap",
+    "near_copy", "copy_quote_gap",
 )  # fmt: skip
 
 
@@ -311,7 +312,44 @@ def _repetition_features(tokens: _Tokens, doc_of: np.ndarray, n: int) -> dict[st
     )
     copies = counts[inverse]
     is_first = (first[inverse] == np.arange(n)).astype(np.float32)
-    return {"duplicates": np.log(copies), "first_copy": np.where(copies > 1, is_first, 0.5)}
+    near, twin = _near_copies(tokens, doc_of, n)
+    return {
+        "duplicates": np.log(copies),
+        "first_copy": np.where(copies > 1, is_first, 0.5),
+        "near_copy": near,
+        "copy_group": inverse,
+        "twin": twin,
+    }
+
+
+def _near_copies(
+    tokens: _Tokens, doc_of: np.ndarray, n: int, reach: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per line, the word-set similarity (Jaccard) of the most similar line
+    within ``reach`` lines of its document, and that line (itself if none):
+    a caption printed beside its paragraph with a word or two changed."""
+    best, twin = np.zeros(n), np.arange(n)
+    if not len(tokens.word):
+        return best, twin
+    vocabulary = np.int64(len(tokens.unique))
+    keys = np.unique(tokens.line * vocabulary + tokens.word)  # (line, word) once each
+    line = keys // vocabulary
+    size = np.bincount(line, minlength=n)
+    for offset in range(1, min(reach, n - 1) + 1):
+        other = line + offset
+        shifted = other * vocabulary + keys % vocabulary
+        pos = np.minimum(np.searchsorted(keys, shifted), len(keys) - 1)
+        shared = np.bincount(line, weights=keys[pos] == shifted, minlength=n)[: n - offset]
+        union = size[:-offset] + size[offset:] - shared
+        similar = np.where(doc_of[:-offset] == doc_of[offset:], shared / np.maximum(union, 1), 0.0)
+        for here, there in (
+            (slice(0, n - offset), slice(offset, n)),
+            (slice(offset, n), slice(0, n - offset)),
+        ):
+            closer = similar > best[here]
+            best[here] = np.where(closer, similar, best[here])
+            twin[here] = np.where(closer, np.arange(n)[there], twin[here])
+    return best, twin
 
 
 def _document_features(columns, tokens: _Tokens, doc_of, starts, n) -> dict[str, np.ndarray]:
@@ -339,6 +377,14 @@ def _document_features(columns, tokens: _Tokens, doc_of, starts, n) -> dict[str,
     line_share = straight / np.maximum(straight + curly, 1)
     quoted = (straight + curly) > 0
     quote_style_gap = np.where(quoted, line_share - doc_share[doc_of], 0.0)
+    # of two copies of a line (or a near copy close by), the one quoted
+    # unlike its twin: a caption from an image's alt text beside the
+    # typeset paragraph
+    group, twin = columns["copy_group"], columns["twin"]
+    copy_share = (np.bincount(group, weights=line_share) / np.bincount(group))[group]
+    twin_share = (line_share + line_share[twin]) / 2
+    near_twin = (columns["duplicates"] == 0) & (columns["near_copy"] >= 0.5)
+    copy_quote_gap = line_share - np.where(near_twin, twin_share, copy_share)
 
     long_line = (words >= 15).astype(np.float64)
     long_neighbourhood = windowed_mean(long_line, doc_of, starts, 5)
@@ -350,6 +396,7 @@ def _document_features(columns, tokens: _Tokens, doc_of, starts, n) -> dict[str,
         "words_before_share": words_before_share,
         "long_neighbourhood": long_neighbourhood,
         "quote_style_gap": quote_style_gap,
+        "copy_quote_gap": copy_quote_gap,
     }
 
 

@@ -42,7 +42,8 @@ Labels = Sequence[bool | None]
 
 
 class ModelVersionError(RuntimeError):
-    """The model file was written by another scikit-learn version."""
+    """The model file was written by another scikit-learn version, or for
+    another set of line features (an older stripper)."""
 
 
 class LineModel(ClassifierMixin, BaseEstimator):
@@ -72,6 +73,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, groups, sample_weight, config: Config) -> LineModel:
         self.stopwords_ = stoplist()
+        self.feature_names_ = SHAPE_NAMES
         batch = featurize(X, self.stopwords_)
         target, labelled = _line_targets(batch, y)
         weight = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
@@ -239,7 +241,15 @@ NEIGHBOUR_FEATURES = [
 #: Shape features of the line itself that the sequence stage reads too.
 SEQUENCE_OWN_FEATURES = [
     SHAPE_NAMES.index(name)
-    for name in ("log_words", "duplicates", "first_copy", "quote_style_gap", "relative_position")
+    for name in (
+        "log_words",
+        "duplicates",
+        "first_copy",
+        "quote_style_gap",
+        "near_copy",
+        "copy_quote_gap",
+        "relative_position",
+    )  # fmt: skip
 ]
 
 
@@ -382,7 +392,17 @@ def load_model(path: Path | str | None = None) -> LineModel:
             ) from None
     if not isinstance(model, LineModel):
         raise TypeError(f"{path} does not hold a stripper LineModel")
+    check_features(model, path)
     return model
+
+
+def check_features(model: object, path: Path) -> None:
+    """Refuse a loaded model whose line features are not this version's."""
+    if tuple(getattr(model, "feature_names_", ())) != SHAPE_NAMES:
+        raise ModelVersionError(
+            f"{path} was trained on another set of line features (an older stripper); "
+            "rebuild it with the command in its model card"
+        )
 
 
 def _version_message(path: Path, trained_with: str) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+
+import joblib
 import numpy as np
 import pytest
 
@@ -16,6 +19,7 @@ from stripper.dom import (
     page_blocks,
     shipped_html_model_path,
 )
+from stripper.model import ModelVersionError
 
 PARAGRAPHS = [
     "The city council voted on Tuesday evening to rebuild the old river bridge, ending a "
@@ -232,3 +236,11 @@ def test_huge_page_is_handled(model):
 def test_deeply_nested_markup_does_not_crash(model):
     page = "<div>" * 5000 + f"<p>{PARAGRAPHS[0]}</p>" + "</div>" * 5000
     assert isinstance(extract(page, model), str)
+
+
+def test_an_html_model_built_on_other_line_features_is_refused_clearly(model, tmp_path):
+    older = copy.copy(model)
+    older.feature_names_ = model.feature_names_[:-1]  # as if saved before the last feature
+    joblib.dump(older, tmp_path / "html_model.joblib")
+    with pytest.raises(ModelVersionError, match="another set of line features"):
+        load_html_model(tmp_path / "html_model.joblib")

@@ -56,6 +56,27 @@ def test_straight_quotes_in_a_curly_quoted_document_stand_out(stopwords):
     assert gap[0] < 0
 
 
+def test_of_two_copies_the_one_quoted_unlike_its_twin_stands_out(stopwords):
+    caption = 'The mayor\'s "new" bridge opens to traffic on Tuesday.'
+    paragraph = "The mayor\u2019s \u201cnew\u201d bridge opens to traffic on Tuesday."
+    gap = column(featurize([[caption, SENTENCE, paragraph]], stopwords), "copy_quote_gap")
+    assert gap[0] > 0.4
+    assert gap[2] < -0.4
+    assert gap[1] == 0.0
+
+
+def test_a_near_copy_close_by_is_found_and_its_odd_quotes_stand_out(stopwords):
+    caption = 'Despite its "unlimited" In partnership with Moscow, China stayed out.'
+    paragraph = "Despite its \u201cunlimited\u201d partnership with Moscow, China stayed out."
+    doc = [caption, "", paragraph, SENTENCE]
+    batch = featurize([doc, ["Despite its unlimited partnership with Moscow"]], stopwords)
+    near = column(batch, "near_copy")
+    assert near[0] == near[1] > 0.8
+    assert near[2] < 0.2 and near[3] == 0.0  # other lines; another document never counts
+    gap = column(batch, "copy_quote_gap")
+    assert gap[0] > 0.4 and gap[1] < -0.4
+
+
 def test_a_line_sharing_the_main_texts_words_has_topic_overlap(stopwords):
     doc = [
         SENTENCE,
@@ -79,8 +100,6 @@ def test_lexical_rows_are_binary_and_one_per_line(stopwords):
     batch = featurize([["Share share share", SENTENCE], ["Home"]], stopwords)
     assert batch.lexical.shape[0] == 3
     assert set(batch.lexical.data.tolist()) == {1.0}
-    assert batch.doc_of.tolist() == [0, 0, 1]
-    assert batch.starts.tolist() == [0, 2, 3]
 
 
 def test_an_empty_batch_and_an_all_blank_document_have_no_rows(stopwords):

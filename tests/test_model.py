@@ -1,5 +1,6 @@
 """The stacked line model: shapes, blank lines, thresholds and its file format."""
 
+import copy
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -107,6 +108,15 @@ def test_a_model_from_another_scikit_learn_is_refused_clearly(fitted, tmp_path):
     card["versions"]["scikit-learn"] = "0.0.1"
     card_path(path).write_text(json.dumps(card))
     with pytest.raises(ModelVersionError, match="0.0.1"):
+        load_model(path)
+
+
+def test_a_model_built_on_other_line_features_is_refused_clearly(fitted, tmp_path):
+    path = tmp_path / "model.joblib"
+    older = copy.deepcopy(fitted)
+    older.feature_names_ = fitted.feature_names_[:-1]  # as if saved before the last feature
+    save_model(older, path, {})
+    with pytest.raises(ModelVersionError, match="another set of line features"):
         load_model(path)
 
 
