@@ -42,6 +42,9 @@ class Config:
     #: time grows with rounds x depth, and the trees are most of it.
     line_trees: int = 60
     line_leaves: int = 31
+    #: Lines the trees score at a time; a block that fits in the CPU cache
+    #: keeps the time per line flat however long the documents are.
+    predict_rows: int = 4096
     #: The same for the sequence stage.
     sequence_trees: int = 40
     sequence_leaves: int = 15

@@ -29,10 +29,11 @@ from pathlib import Path
 import numpy as np
 from lxml import etree
 
+from .config import Config
 from .features import SHAPE_NAMES, featurize, stoplist
 from .html import BLOCKS, PARAGRAPHS, SKIPPED, parse_html
 from .lines import join_kept
-from .model import check_features
+from .model import check_features, debris_probability
 
 # ---------------------------------------------------------------- DOM flags
 
@@ -525,9 +526,10 @@ class HtmlModel:
             return [np.zeros(0) for _ in pages]
         if self.lexical:
             X = np.hstack([X, self.lexical_.decision_function(lexical)[:, None].astype(np.float32)])
-        first = self.stage1_.predict_proba(X)[:, 1]
+        rows = Config().predict_rows
+        first = debris_probability(self.stage1_, X, rows)
         X2 = np.hstack([X, first[:, None].astype(np.float32), context_features(first, starts)])
-        p = self.stage2_.predict_proba(X2)[:, 1]
+        p = debris_probability(self.stage2_, X2, rows)
         # cookie and consent banners are rare in the (mostly older) training
         # pages but never article text: inside one, outside the main text
         # container, a block is debris (an unclosed banner <div> swallowing the

@@ -49,6 +49,14 @@ def test_predictions_have_one_value_per_line_and_nan_for_blank_lines(fitted):
     assert ((probabilities[0][[0, 2]] >= 0) & (probabilities[0][[0, 2]] <= 1)).all()
 
 
+def test_scoring_lines_in_small_blocks_changes_no_probability(fitted, documents):
+    docs = [doc.lines for doc in documents[:6]]
+    blocked = copy.deepcopy(fitted)
+    blocked.config = replace(fitted.config, predict_rows=7)
+    for whole, in_blocks in zip(fitted.predict_proba(docs), blocked.predict_proba(docs)):
+        np.testing.assert_array_equal(whole, in_blocks)
+
+
 def test_predict_marks_blank_lines_as_kept(fitted):
     verdict = fitted.predict([["", "Share on Facebook", ""]], threshold=0.0)[0]
     assert verdict.tolist() == [False, True, False]
