@@ -284,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
         help="how trainable corpora are scored out of fold (see above; default: mix)",
     )  # fmt: skip
     parser.add_argument(
+        "--no-card", action="store_true",
+        help="do not write the table into the --model's card (written on full runs only)",
+    )  # fmt: skip
+    parser.add_argument(
         "--training-data",
         type=Path,
         default=Path(__file__).resolve().parents[1] / "training_data",
@@ -308,15 +312,40 @@ def main(argv: list[str] | None = None) -> int:
     speed_head = " trafilatura pages/s |" if "trafilatura" in args.systems else ""
     print("| corpus | renderer | pages | " + " | ".join(args.systems) + " |" + speed_head)
     print("|---" * (3 + len(args.systems) + bool(speed_head)) + "|")
+    table = []
     for corpus in corpora:
         for row in benchmark_corpus(corpus, args):
             print(row, flush=True)
+            table.append(row)
     threshold = args.threshold if args.threshold is not None else "chosen by each model"
-    print(
-        "\nCells: shingle F1 (precision/recall); trafilatura-eval: snippet accuracy. "
+    legend = (
+        "Cells: shingle F1 (precision/recall); trafilatura-eval: snippet accuracy. "
         f"stripper threshold: {threshold}."
     )
+    print("\n" + legend)
+    full_run = not args.corpora and args.threshold is None and args.oof == "mix"
+    if args.model and full_run and not args.no_card:
+        write_card_table(args.model, table, legend, args)
     return 0
+
+
+def write_card_table(model: Path, table: list[str], legend: str, args) -> None:
+    """Put the table into the model's card, so the card holds the scores on
+    unseen sites, not only the fit's own cross-validation."""
+    card = model.with_suffix(".json")
+    if not card.exists():
+        return
+    content = json.loads(card.read_text("utf-8"))
+    content["benchmark"] = {
+        "command": f"python scripts/benchmark_accuracy.py --model {model}",
+        "measure": "licensed corpora: stacked out-of-fold fit grouped by site (--oof mix); "
+        "dragnet and l3s-gn1: this model, never trained on them. " + legend,
+        "columns": ["corpus", "renderer", "pages", *args.systems]
+        + (["trafilatura pages/s"] if "trafilatura" in args.systems else []),
+        "rows": [[cell.strip() for cell in row.strip("|").split("|")] for row in table],
+    }
+    card.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"table written to {card}")
 
 
 if __name__ == "__main__":
