@@ -317,8 +317,8 @@ def _layout_features(documents, numbers, starts) -> dict[str, np.ndarray]:
 
 def _repetition_features(tokens: _Tokens, doc_of: np.ndarray, n: int) -> dict[str, np.ndarray]:
     """How often a line's words recur as a whole line in its document (so
-    case, quotes, punctuation and spacing do not matter) and whether this
-    is the first copy."""
+    case, quotes, punctuation and spacing do not matter), whether this is
+    the first copy, and how close its nearest near copy is (`_near_copies`)."""
     h = (tokens.hashes[tokens.word] if len(tokens.word) else np.zeros(0, np.uint64)).astype(
         np.float64
     )
@@ -356,8 +356,7 @@ def _near_copies(
     line = keys // vocabulary
     size = np.bincount(line, minlength=n)
     for offset in range(1, min(reach, n - 1) + 1):
-        other = line + offset
-        shifted = other * vocabulary + keys % vocabulary
+        shifted = (line + offset) * vocabulary + keys % vocabulary
         pos = np.minimum(np.searchsorted(keys, shifted), len(keys) - 1)
         shared = np.bincount(line, weights=keys[pos] == shifted, minlength=n)[: n - offset]
         union = size[:-offset] + size[offset:] - shared
