@@ -627,7 +627,7 @@ class Session:
         parts = [
             f"{t.files:,} file{'s' * (t.files != 1)}",
             f"{t.documents:,} document{'s' * (t.documents != 1)}",
-            f"{t.lines_kept:,} lines kept",
+            f"{t.lines_kept:,} line{'s' * (t.lines_kept != 1)} kept",
             f"{t.lines_removed:,} removed ({t.bytes_removed:,} bytes)",
             f"{t.skipped:,} skipped"
             + (" (output exists; --overwrite redoes)" if t.skipped else ""),

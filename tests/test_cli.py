@@ -69,7 +69,7 @@ class Run:
     def summary(self) -> dict[str, int]:
         """The numbers of the closing summary line."""
         match = re.search(
-            r"stripper: ([\d,]+) files?, ([\d,]+) documents?, ([\d,]+) lines kept, ([\d,]+) "
+            r"stripper: ([\d,]+) files?, ([\d,]+) documents?, ([\d,]+) lines? kept, ([\d,]+) "
             r"removed \(([\d,]+) bytes\), ([\d,]+) skipped.*, ([\d,]+) failed in [\d.]+ s",
             self.err,
         )
