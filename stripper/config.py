@@ -39,15 +39,16 @@ class Config:
     #: worker processes instead, and more threads than cores slows the trees.
     threads: int = 1
     #: Boosting rounds and leaves per tree of the line stage; prediction
-    #: time grows with rounds x depth, and the trees are most of it.
+    #: time grows with rounds x depth (the trees take about a fifth of the
+    #: cleaning time, the features most of the rest).
     line_trees: int = 60
     line_leaves: int = 31
-    #: Lines the trees score at a time; a block that fits in the CPU cache
-    #: keeps the time per line flat however long the documents are.
-    predict_rows: int = 4096
     #: The same for the sequence stage.
     sequence_trees: int = 40
     sequence_leaves: int = 15
+    #: Lines the trees score at a time; a block that fits in the CPU cache
+    #: keeps the time per line flat however long the documents are.
+    predict_rows: int = 4096
     #: Whether the sequence stage also reads the confident debris lines
     #: between a line and the main block and a stricter main block.
     structure_features: bool = True
