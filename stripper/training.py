@@ -334,7 +334,7 @@ def train(
     log(f"training on {facts['total']} from {outlets} outlets")
     for source, counts in per_source.items():
         log(f"  {source}: {counts}")
-    card: dict = {"trained_on": [str(p) for p in data], "data": facts}
+    card: dict = {"trained_on": [_shown(p) for p in data], "data": facts}
     started = time.perf_counter()
     model = fit_documents(documents, config, [str(Path(p).resolve()) for p in paths])
     log(f"fitted in {time.perf_counter() - started:.0f} s; threshold {model.threshold_:.2f}")
