@@ -27,7 +27,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from stripper.corpora import DEFAULT_DATASETS, align_lines, iter_corpus, label_by_snippets  # noqa: E402
-from stripper.dom import Blocks, HtmlModel, page_blocks, shipped_html_model_path  # noqa: E402
+from stripper.dom import (  # noqa: E402
+    DOM_NAMES,
+    Blocks,
+    HtmlModel,
+    dom_features,
+    page_blocks,
+    shipped_html_model_path,
+)
 
 TRAIN_CORPORA = (
     "cleaneval-dev",
@@ -37,6 +44,14 @@ TRAIN_CORPORA = (
     "trafilatura-eval",
 )
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
+#: Corpora whose gold keeps reader comments as article text, which stripper
+#: does not: their blocks in a comment thread are left unlabelled.
+COMMENT_KEEPERS = ("cleaneval",)
+
+
+def in_thread(blocks: Blocks) -> np.ndarray:
+    """Per block, True inside a reader-comment thread after the main text."""
+    return dom_features(blocks)[:, DOM_NAMES.index("thread_after_main")] > 0
 
 
 def block_labels(page, blocks: Blocks) -> list[bool | None]:
@@ -70,6 +85,8 @@ def load_corpus(datasets: Path, corpus: str, limit: int = 0, labels: bool = True
             else:
                 labs = block_labels(page, blocks)
                 path.write_text(json.dumps(labs), encoding="utf-8")
+        if labs is not None and corpus.startswith(COMMENT_KEEPERS):
+            labs = [None if t else v for v, t in zip(labs, in_thread(blocks))]
         out.append({"page": page, "blocks": blocks, "labels": labs})
     return out
 
@@ -133,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         "data": {
             "corpora": corpora,
             "source": str(args.datasets),
-            "labels": "align_lines against gold; trafilatura-eval by keep/drop snippets",
+            "labels": "align_lines against gold; trafilatura-eval by keep/drop snippets; "
+            "cleaneval blocks in reader-comment threads unlabelled",
             "counts": counts,
         },
         "seed": args.seed,

@@ -85,6 +85,11 @@ WORD_FLAGS: dict[str, str] = {
     "c_pager": r"pagination|pager|paging|next|prev",
     "c_title": r"title|headline|heading|hed\b",
     "c_hidden": r"hidden|\bhide\b|sr-only|screen-?reader|visually-?hidden|invisible",
+    # a reader-comment thread itself (comments list, disqus thread), unlike
+    # ``c_comment``: not a comment count, link, form or button, nor commentary
+    "c_thread": r"(?<![a-z])(?:[a-z0-9]*comments?(?!ary|[-_]?(?:count|link|num|icon|bubble|ed\b"
+    r"|s?[-_]?(?:open|closed|form|button|btn|tab)))[a-z0-9_]*|disqus[a-z_]*|respond|discussion"
+    r"|replies)(?![a-z])",
 }
 FLAG_NAMES: tuple[str, ...] = (*TAG_FLAGS, *WORD_FLAGS, "hidden")
 _BIT = {name: 1 << i for i, name in enumerate(FLAG_NAMES)}
@@ -100,6 +105,9 @@ _BLOCK_INDEX = {tag: i for i, tag in enumerate(_BLOCK_TAGS)}
 
 _WORD_CACHE: dict[str, int] = {}
 _HIDDEN_BIT = _BIT["hidden"]
+_THREAD_BIT = _BIT["c_thread"]
+#: Page-wide wrappers whose class words describe the page, not a region of it.
+_PAGE_TAGS = frozenset({"html", "body"})
 
 
 def _word_bits(words: str) -> int:
@@ -126,6 +134,8 @@ def element_flags(element: etree._Element, tag: str) -> int:
     words = f"{attrib.get('class', '')} {attrib.get('id', '')} {attrib.get('role', '')}"
     if len(words) > 2:
         bits |= _word_bits(words)
+        if tag in _PAGE_TAGS:
+            bits &= ~_THREAD_BIT
     if (
         "hidden" in attrib
         or attrib.get("aria-hidden") == "true"
@@ -328,7 +338,10 @@ DOM_NAMES: tuple[str, ...] = (
     "chars_before_share",
     "page_log_chars",
     "page_link_share",
+    "thread_after_main",
 )
+#: All feature columns of an `HtmlModel`, line and DOM, as it records them.
+FEATURE_NAMES: tuple[str, ...] = (*SHAPE_NAMES, *DOM_NAMES)
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
 #: A line counts as paragraph text for container scores from this many words up.
 _PARAGRAPH_WORDS = 8
@@ -362,8 +375,16 @@ def dom_features(blocks: Blocks) -> np.ndarray:
     count = np.bincount(flat, minlength=size)
     ends = np.cumsum(lengths)
     level = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
-    # main container: the deepest element holding >= 60% of the paragraph text
-    candidates = np.flatnonzero(score[flat] >= 0.6 * total_good)
+    # main container: the deepest element holding >= 60% of the paragraph
+    # text outside reader-comment threads (a long thread outweighs its article)
+    thread = (chain & _THREAD_BIT) != 0
+    outside = np.where(thread, 0.0, good)
+    if outside.sum() > 0:
+        main_score = np.bincount(flat, weights=outside[owner], minlength=size)
+        candidates = np.flatnonzero(main_score[flat] >= 0.6 * outside.sum())
+    else:  # all paragraphs sit in "comment" elements: take the words for wrappers
+        thread[:] = False
+        candidates = np.flatnonzero(score[flat] >= 0.6 * total_good)
     base = 2 * nf
     out[:, base] = blocks.block_tag
     out[:, base + 1] = blocks.depth
@@ -383,6 +404,9 @@ def dom_features(blocks: Blocks) -> np.ndarray:
         inside = np.bincount(owner[flat == main], minlength=n) > 0
         out[:, base + 9] = inside
         out[:, base + 10] = np.where(inside, lengths - 1 - main_level, -(lengths + 1))
+        # comment threads come after their article; a "comment" element
+        # before the main text is more likely a wrapper or a widget
+        out[:, base + 14] = thread & (np.arange(n) > np.argmax(inside))
     else:
         out[:, base + 10] = -(lengths + 1)
     before = np.cumsum(chars) - chars
@@ -425,15 +449,24 @@ class HtmlModel:
     feeds its score to stage 1, a gradient-boosted tree model on one block's
     text and DOM features; stage 2
     adds the stage-1 probabilities of neighbouring blocks (out of fold in
-    training). sklearn-style: ``fit(pages, labels)`` and ``predict(pages)``
-    where a page is a `Blocks` and labels are per-block True (debris),
-    False (body) or None (unknown, ignored).
+    training). Stage 2 revisits only the blocks stage 1 is unsure of (a
+    probability within ``sure`` of neither 0 nor 1): most blocks of a page are
+    plain menus or plain paragraphs, and skipping them saves time.
+    sklearn-style: ``fit(pages, labels)`` and ``predict(pages)`` where a page
+    is a `Blocks` and labels are per-block True (debris), False (body) or None
+    (unknown, ignored).
     """
 
     def __init__(
-        self, seed: int = 13, folds: int = 3, max_iter: int = 100, lexical: bool = True
+        self,
+        seed: int = 13,
+        folds: int = 3,
+        max_iter: int = 100,
+        lexical: bool = True,
+        sure: float = 0.05,
     ) -> None:
         self.seed = seed
+        self.sure = sure
         self.lexical = lexical
         self.folds = folds
         self.max_iter = max_iter
@@ -481,7 +514,7 @@ class HtmlModel:
 
         if not self.stopwords_:
             self.stopwords_ = stoplist()
-        self.feature_names_ = SHAPE_NAMES
+        self.feature_names_ = FEATURE_NAMES
         X, lexical, starts = self._features(pages)
         y = np.array([np.nan if v is None else float(v) for lab in labels for v in lab])
         group = np.repeat(np.asarray(groups), np.diff(starts))
@@ -528,20 +561,28 @@ class HtmlModel:
             X = np.hstack([X, self.lexical_.decision_function(lexical)[:, None].astype(np.float32)])
         rows = Config().predict_rows
         first = debris_probability(self.stage1_, X, rows)
-        X2 = np.hstack([X, first[:, None].astype(np.float32), context_features(first, starts)])
-        p = debris_probability(self.stage2_, X2, rows)
+        p = first.copy()
+        unsure = np.flatnonzero((first > self.sure) & (first < 1.0 - self.sure))
+        if len(unsure):
+            context = context_features(first, starts)[unsure]
+            X2 = np.hstack([X[unsure], first[unsure, None].astype(np.float32), context])
+            p[unsure] = debris_probability(self.stage2_, X2, rows)
         # cookie and consent banners are rare in the (mostly older) training
         # pages but never article text: inside one, outside the main text
         # container, a block is debris (an unclosed banner <div> swallowing the
         # article leaves the article in the main container)
-        cookie, in_main = self._rule_columns
+        cookie, in_main, thread = self._rule_columns
         p[(X[:, cookie] > 0) & (X[:, in_main] == 0)] = 1.0
+        # reader comments are not the article (CleanEval's gold keeps them,
+        # Dragnet's, L3S-GN1's and Readability's do not)
+        p[X[:, thread] > 0] = 1.0
         return [p[starts[i] : starts[i + 1]] for i in range(len(pages))]
 
     @property
-    def _rule_columns(self) -> tuple[int, int]:
+    def _rule_columns(self) -> tuple[int, int, int]:
         offset = len(SHAPE_NAMES)
-        return offset + DOM_NAMES.index("chain_c_cookie"), offset + DOM_NAMES.index("in_main")
+        names = ("chain_c_cookie", "in_main", "thread_after_main")
+        return tuple(offset + DOM_NAMES.index(name) for name in names)
 
     def predict(self, pages: Sequence[Blocks], threshold: float | None = None) -> list[np.ndarray]:
         """Per page, True for each block judged debris."""
@@ -599,5 +640,5 @@ def load_html_model(path: Path | str | None = None) -> HtmlModel:
         model = joblib.load(path)
     if not isinstance(model, HtmlModel):
         raise TypeError(f"{path} does not hold an HtmlModel")
-    check_features(model, path)
+    check_features(model, path, FEATURE_NAMES)
     return model

@@ -43,7 +43,7 @@ Labels = Sequence[bool | None]
 
 class ModelVersionError(RuntimeError):
     """The model file was written by another scikit-learn version, or for
-    another set of line features (an older stripper)."""
+    another set of features (an older stripper)."""
 
 
 class LineModel(ClassifierMixin, BaseEstimator):
@@ -407,11 +407,11 @@ def load_model(path: Path | str | None = None) -> LineModel:
     return model
 
 
-def check_features(model: object, path: Path) -> None:
-    """Refuse a loaded model whose line features are not this version's."""
-    if tuple(getattr(model, "feature_names_", ())) != SHAPE_NAMES:
+def check_features(model: object, path: Path, names: tuple[str, ...] = SHAPE_NAMES) -> None:
+    """Refuse a loaded model whose features (``names``) are not this version's."""
+    if tuple(getattr(model, "feature_names_", ())) != names:
         raise ModelVersionError(
-            f"{path} was trained on another set of line features (an older stripper); "
+            f"{path} was trained on another set of features (an older stripper); "
             "rebuild it with the command in its model card"
         )
 

@@ -118,6 +118,47 @@ def test_nav_footer_and_comment_ancestry_is_seen_through_inline_markup():
     assert _features_of(ARTICLE_PAGE, PARAGRAPHS[0][:30])["chain_c_comment"] == 0
 
 
+COMMENTS = [
+    f"Comment {i}: I have crossed that bridge every day for twenty years and I think the "
+    f"council should have asked the people who actually use it before spending the money."
+    for i in range(12)
+]
+#: An article followed by a reader-comment thread longer than the article itself.
+THREAD_PAGE = (
+    '<html><body class="single-post comments-open"><div id="page"><article>'
+    f"<h1>{HEADLINE}</h1>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3]) + "</article>"
+    '<div id="comments" class="comments-area"><h3>12 thoughts on this story</h3>'
+    '<ol class="comment-list">'
+    + "".join(
+        f'<li class="comment"><div class="comment-author">Reader {i}</div><p>{c}</p></li>'
+        for i, c in enumerate(COMMENTS)
+    )
+    + '</ol><div class="comment-respond"><p>Leave a reply</p></div></div>'
+    '<p class="comment-count"><a href="#">12 comments</a></p></div></body></html>'
+)
+
+
+def test_a_comment_thread_longer_than_its_article_does_not_become_the_main_text():
+    assert _features_of(THREAD_PAGE, PARAGRAPHS[1][:30])["in_main"] == 1
+    assert _features_of(THREAD_PAGE, COMMENTS[5][:12])["in_main"] == 0
+    assert _features_of(THREAD_PAGE, COMMENTS[5][:12])["thread_after_main"] == 1
+    assert _features_of(THREAD_PAGE, PARAGRAPHS[1][:30])["thread_after_main"] == 0
+
+
+def test_comment_counts_and_page_wide_classes_are_not_threads():
+    # <body class="comments-open"> wraps everything; "comment-count" is a link
+    assert _features_of(THREAD_PAGE, PARAGRAPHS[0][:30])["chain_c_thread"] == 0
+    assert _features_of(THREAD_PAGE, "12 comments")["chain_c_thread"] == 0
+    assert _features_of(THREAD_PAGE, "12 comments")["chain_c_comment"] == 1
+
+
+def test_a_comment_wrapper_around_the_whole_article_is_not_a_thread():
+    page = '<div class="comments-wrapper">' + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
+    assert _features_of(page, PARAGRAPHS[2][:30])["chain_c_thread"] == 1
+    assert _features_of(page, PARAGRAPHS[2][:30])["thread_after_main"] == 0
+    assert _features_of(page, PARAGRAPHS[2][:30])["in_main"] == 1
+
+
 def test_link_share_separates_menus_from_prose():
     assert _features_of(ARTICLE_PAGE, "Home")["link_share"] == 1
     assert _features_of(ARTICLE_PAGE, PARAGRAPHS[1][:30])["link_share"] == 0
@@ -181,6 +222,12 @@ def test_boilerplate_blocks_are_removed(model, boilerplate):
     assert boilerplate not in extract(ARTICLE_PAGE, model)
 
 
+def test_reader_comments_are_removed_even_when_they_outweigh_the_article(model):
+    text = extract(THREAD_PAGE, model)
+    assert all(p in text for p in PARAGRAPHS[:3]), text
+    assert "I have crossed that bridge" not in text and "Leave a reply" not in text
+
+
 def test_bytes_are_decoded_by_declared_charset(model):
     page = ARTICLE_PAGE.replace('charset="utf-8"', 'charset="windows-1252"').replace(
         "built in 1931", "built in 1931 by Caf\u00e9 \u201cBr\u00fccke\u201d"
@@ -238,9 +285,9 @@ def test_deeply_nested_markup_does_not_crash(model):
     assert isinstance(extract(page, model), str)
 
 
-def test_an_html_model_built_on_other_line_features_is_refused_clearly(model, tmp_path):
+def test_an_html_model_built_on_other_features_is_refused_clearly(model, tmp_path):
     older = copy.copy(model)
     older.feature_names_ = model.feature_names_[:-1]  # as if saved before the last feature
     joblib.dump(older, tmp_path / "html_model.joblib")
-    with pytest.raises(ModelVersionError, match="another set of line features"):
+    with pytest.raises(ModelVersionError, match="another set of features"):
         load_html_model(tmp_path / "html_model.joblib")

@@ -124,7 +124,7 @@ def test_a_model_built_on_other_line_features_is_refused_clearly(fitted, tmp_pat
     older = copy.deepcopy(fitted)
     older.feature_names_ = fitted.feature_names_[:-1]  # as if saved before the last feature
     save_model(older, path, {})
-    with pytest.raises(ModelVersionError, match="another set of line features"):
+    with pytest.raises(ModelVersionError, match="another set of features"):
         load_model(path)
 
 
