@@ -26,12 +26,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from stripper.corpora import DEFAULT_DATASETS, align_lines, iter_corpus, label_by_snippets  # noqa: E402
+from stripper.corpora import (  # noqa: E402
+    COMMENT_KEEPERS,
+    DEFAULT_DATASETS,
+    align_lines,
+    iter_corpus,
+    label_by_snippets,
+)
 from stripper.dom import (  # noqa: E402
-    DOM_NAMES,
     Blocks,
     HtmlModel,
-    dom_features,
+    in_thread,
     page_blocks,
     shipped_html_model_path,
 )
@@ -44,14 +49,6 @@ TRAIN_CORPORA = (
     "trafilatura-eval",
 )
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
-#: Corpora whose gold keeps reader comments as article text, which stripper
-#: does not: their blocks in a comment thread are left unlabelled.
-COMMENT_KEEPERS = ("cleaneval",)
-
-
-def in_thread(blocks: Blocks) -> np.ndarray:
-    """Per block, True inside a reader-comment thread after the main text."""
-    return dom_features(blocks)[:, DOM_NAMES.index("thread_after_main")] > 0
 
 
 def block_labels(page, blocks: Blocks) -> list[bool | None]:

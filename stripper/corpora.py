@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from .dom import html_to_text, render_tree
+from .dom import html_to_text, page_blocks, render_tree, thread_lines
 from .html import close_titles, decode_html, parse_html
 from .lines import is_blank
 
@@ -453,9 +453,18 @@ def snippet_accuracy(output: str, keep: Sequence[str], drop: Sequence[str]) -> t
     return correct, len(keep) + len(drop)
 
 
+#: Corpora whose gold keeps reader comments as article text; stripper does
+#: not, so their lines in a comment thread are left unlabelled.
+COMMENT_KEEPERS = ("cleaneval",)
+
+
 def label_page(page: Page, text: str) -> list[bool | None]:
     """Label the lines of ``text`` (a rendering of ``page``) by its gold or snippets."""
     lines = text.split("\n")
     if page.gold is None:
         return label_by_snippets(lines, page.keep_snippets, page.drop_snippets)
-    return align_lines(lines, page.gold)
+    labels = align_lines(lines, page.gold)
+    if page.corpus.startswith(COMMENT_KEEPERS):
+        thread = thread_lines(page_blocks(page.html))
+        labels = [None if " ".join(t.split()) in thread else v for t, v in zip(lines, labels)]
+    return labels

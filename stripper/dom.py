@@ -416,6 +416,18 @@ def dom_features(blocks: Blocks) -> np.ndarray:
     return out
 
 
+def in_thread(blocks: Blocks) -> np.ndarray:
+    """Per block, True inside a reader-comment thread after the main text."""
+    return dom_features(blocks)[:, DOM_NAMES.index("thread_after_main")] > 0
+
+
+def thread_lines(blocks: Blocks) -> set[str]:
+    """Texts of the blocks found only inside reader-comment threads."""
+    texts = [line for line in blocks.lines if line]
+    inside = in_thread(blocks)
+    return {t for t, i in zip(texts, inside) if i} - {t for t, i in zip(texts, inside) if not i}
+
+
 # ---------------------------------------------------------------- model
 
 

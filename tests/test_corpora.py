@@ -9,17 +9,20 @@ from pathlib import Path
 import pytest
 
 from stripper.corpora import (
+    Page,
     align_lines,
     cut_dragnet_comments,
     inscriptis_text,
     iter_corpus,
     l3s_gold_text,
     label_by_snippets,
+    label_page,
     site_of,
     snippet_accuracy,
     split_glued,
     strip_cleaneval_markers,
 )
+from stripper.dom import html_to_text
 
 ARTICLE = [
     "Otters return to the river",
@@ -183,3 +186,34 @@ def test_readability_site_falls_back_to_case_name_without_number(tmp_path: Path)
 def test_unknown_corpus_folder_is_refused(tmp_path: Path):
     with pytest.raises(ValueError, match="unknown corpus"):
         iter_corpus(tmp_path / "mystery")
+
+
+_THREAD_PAGE = (
+    "<html><body><article><h1>Harbour wall repaired</h1>"
+    "<p>The harbour wall that collapsed in the January storm has been rebuilt, the port "
+    "authority said on Friday, two weeks ahead of the fishing season.</p>"
+    "<p>Repairs cost less than feared because most of the original stone was recovered "
+    "from the seabed by divers working through February.</p></article>"
+    '<div id="comments"><ol class="commentlist">'
+    "<li><p>My grandfather helped build the first wall in 1952 and would be glad.</p></li>"
+    "<li><p>About time, the old one had been crumbling for a decade at least.</p></li>"
+    "</ol></div></body></html>"
+)
+_THREAD_GOLD = (
+    "Harbour wall repaired\nThe harbour wall that collapsed in the January storm has been "
+    "rebuilt, the port authority said on Friday, two weeks ahead of the fishing season.\n"
+    "Repairs cost less than feared because most of the original stone was recovered from the "
+    "seabed by divers working through February.\nMy grandfather helped build the first wall in "
+    "1952 and would be glad.\nAbout time, the old one had been crumbling for a decade at least."
+)
+
+
+@pytest.mark.parametrize("corpus, unlabelled", [("cleaneval-final", True), ("dragnet", False)])
+def test_comment_threads_are_unlabelled_only_where_gold_keeps_comments(corpus, unlabelled):
+    page = Page(corpus, "1", "example.org", "", _THREAD_PAGE, _THREAD_GOLD)
+    text = html_to_text(_THREAD_PAGE)
+    labels = dict(zip(text.split("\n"), label_page(page, text)))
+    assert labels["About time, the old one had been crumbling for a decade at least."] is (
+        None if unlabelled else False
+    )
+    assert labels["Harbour wall repaired"] is False
