@@ -33,7 +33,7 @@ from .config import Config
 from .features import SHAPE_NAMES, featurize, stoplist
 from .html import BLOCKS, PARAGRAPHS, SKIPPED, parse_html
 from .lines import join_kept
-from .model import check_features, debris_probability
+from .model import check_features, debris_probability, thread_limit
 
 # ---------------------------------------------------------------- DOM flags
 
@@ -569,6 +569,12 @@ class HtmlModel:
         X, lexical, starts = self._features(pages)
         if not len(X):
             return [np.zeros(0) for _ in pages]
+        with thread_limit(Config().threads):
+            p = self._predict_blocks(X, lexical, starts)
+        return [p[starts[i] : starts[i + 1]] for i in range(len(pages))]
+
+    def _predict_blocks(self, X: np.ndarray, lexical, starts: np.ndarray) -> np.ndarray:
+        """Debris probability of every block of the pages in ``X``, in one array."""
         if self.lexical:
             X = np.hstack([X, self.lexical_.decision_function(lexical)[:, None].astype(np.float32)])
         rows = Config().predict_rows
@@ -588,7 +594,7 @@ class HtmlModel:
         # reader comments are not the article (CleanEval's gold keeps them,
         # Dragnet's, L3S-GN1's and Readability's do not)
         p[X[:, thread] > 0] = 1.0
-        return [p[starts[i] : starts[i + 1]] for i in range(len(pages))]
+        return p
 
     @property
     def _rule_columns(self) -> tuple[int, int, int]:

@@ -23,6 +23,7 @@ import platform
 import warnings
 from collections.abc import Sequence
 from dataclasses import asdict
+from functools import cache
 from pathlib import Path
 
 import joblib
@@ -33,7 +34,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.exceptions import InconsistentVersionWarning
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .config import Config
 from .features import SHAPE_NAMES, Batch, featurize, stoplist, windowed_mean
@@ -68,7 +69,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
         outlet's documents on one side of every internal split, and
         ``sample_weight`` (one per document) weighs its lines."""
         config = self.config or Config()
-        with threadpool_limits(config.threads):
+        with thread_limit(config.threads):
             return self._fit(X, y, groups, sample_weight, config)
 
     def _fit(self, X, y, groups, sample_weight, config: Config) -> LineModel:
@@ -120,7 +121,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
     def _predict_lines(self, batch: Batch) -> np.ndarray:
         if not len(batch.doc_of):
             return np.zeros(0)
-        with threadpool_limits(self._config.threads):
+        with thread_limit(self._config.threads):
             return self._predict_stages(batch)
 
     def _predict_stages(self, batch: Batch) -> np.ndarray:
@@ -134,6 +135,23 @@ class LineModel(ClassifierMixin, BaseEstimator):
     @property
     def _config(self) -> Config:
         return self.config or Config()
+
+
+@cache
+def _threadpools() -> ThreadpoolController:
+    """The native thread pools loaded (OpenMP of the trees, BLAS), found once:
+    looking them up costs milliseconds, limiting them a tenth of one."""
+    return ThreadpoolController()
+
+
+def thread_limit(threads: int):
+    """Context manager capping the model arithmetic at ``threads`` threads.
+
+    Scoring is a string of small calls; left to OpenMP's default (every core),
+    each would wake a thread team, and on a busy machine the trees then run
+    tens of times slower.
+    """
+    return _threadpools().limit(limits=threads)
 
 
 def debris_probability(trees, X: np.ndarray, rows: int) -> np.ndarray:
