@@ -227,16 +227,6 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _shifted(values: np.ndarray, batch: Batch, offset: int, fill: float) -> np.ndarray:
-    """``values`` of the line ``offset`` lines away in the same document."""
-    n = len(values)
-    idx = np.arange(n) + offset
-    valid = (idx >= batch.starts[batch.doc_of]) & (idx < batch.starts[batch.doc_of + 1])
-    out = np.full(values.shape, fill, dtype=np.float32)
-    out[valid] = values[idx[valid]]
-    return out
-
-
 #: Value of a neighbour's feature beyond the document's edge: below every
 #: real value (so trees split it off like a missing value), and not NaN,
 #: because scikit-learn's binning fails on an all-NaN column (tiny data).
@@ -272,16 +262,29 @@ SEQUENCE_OWN_FEATURES = [
 ]
 
 
+def _neighbours(values: np.ndarray, batch: Batch, window: int) -> np.ndarray:
+    """The ``values`` (per line: a value or a row) of the lines -``window``
+    to ``window`` (0 left out) away in the same document, side by side;
+    `MISSING` beyond the document's edges."""
+    values = values.reshape(len(values), -1)
+    n, k = values.shape
+    index = np.arange(n)
+    first, end = batch.starts[batch.doc_of], batch.starts[batch.doc_of + 1]
+    offsets = [offset for offset in range(-window, window + 1) if offset]
+    out = np.full((n, len(offsets), k), MISSING, dtype=np.float32)
+    for j, offset in enumerate(offsets):
+        source = index + offset
+        inside = (source >= first) & (source < end)
+        out[inside, j] = values[source[inside]]
+    return out.reshape(n, len(offsets) * k)
+
+
 def _line_features(batch: Batch, lexical: np.ndarray, window: int) -> np.ndarray:
     """Shape features and lexical score of each line, and the main ones of
     its neighbours."""
     score = _logit(lexical)[:, None]
     neighbour = np.column_stack([batch.shape[:, NEIGHBOUR_FEATURES], score])
-    parts = [batch.shape, score]
-    for offset in range(-window, window + 1):
-        if offset:
-            parts.append(_shifted(neighbour, batch, offset, MISSING))
-    return np.hstack(parts).astype(np.float32)
+    return np.hstack([batch.shape, score, _neighbours(neighbour, batch, window)]).astype(np.float32)
 
 
 def _sequence_features(
@@ -289,8 +292,7 @@ def _sequence_features(
 ) -> np.ndarray:
     """Neighbours' line-stage scores, running means and main-block position."""
     score = _logit(line).astype(np.float32)
-    parts = [score[:, None]]
-    parts += [_shifted(score, batch, o, MISSING)[:, None] for o in range(-window, window + 1) if o]
+    parts = [score[:, None], _neighbours(score, batch, window)]
     for k in (2, 5, 15, 40):
         parts.append(windowed_mean(line, batch.doc_of, batch.starts, k)[:, None])
     parts.append(_main_block(batch, line, structure))
