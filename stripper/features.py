@@ -64,7 +64,7 @@ _WORD, _UPPER, _LOWER, _DIGIT, _STRIP, _CLOSER, _CAPITAL, _GAP = 1, 2, 4, 8, 16,
 _TABLE_SIZE = 0x10000
 #: Base of the polynomial word hash: odd, so its powers never vanish modulo 2**64.
 _HASH_BASE = np.uint64(0x100000001B3)
-#: Longest text (UTF-8 bytes) whose CRC-32 comes from tables; longer ones from zlib.
+#: Texts of this many UTF-8 bytes or more get their CRC-32 from zlib, not from tables.
 _CRC_REACH = 256
 
 SHAPE_NAMES = (
@@ -367,7 +367,7 @@ def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
     byte[0] = shift  # a byte b from a zero register: as the register b shifted by one byte
     for d in range(1, _CRC_REACH):
         byte[d] = shift[byte[d - 1] & 0xFF] ^ (byte[d - 1] >> 8)
-    empty = np.array([zlib.crc32(bytes(n)) for n in range(_CRC_REACH + 1)], dtype=np.uint32)
+    empty = np.array([zlib.crc32(bytes(n)) for n in range(_CRC_REACH)], dtype=np.uint32)
     return byte.ravel(), empty
 
 
@@ -379,15 +379,21 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     text = values.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
-    run_ends = np.cumsum(lengths)
-    starts, ends = char_starts[run_ends - lengths], char_starts[run_ends]
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    if len(data) > len(values):  # from character to byte offsets
+        char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
+        starts, ends = char_starts[starts], char_starts[ends]
     size = ends - starts
-    after = np.repeat(ends - 1, size) - np.arange(len(data))  # bytes after each byte in its run
+    index = np.repeat(ends - 1, size)
+    index -= np.arange(len(data))  # bytes after each byte in its run
+    index &= _CRC_REACH - 1  # (wrong for long runs, which zlib redoes below)
+    index <<= 8
+    index |= data
     byte, empty = _crc_tables()
-    terms = np.take(byte, np.minimum(after, _CRC_REACH - 1) * 256 + data)
-    crc = np.bitwise_xor.reduceat(terms, starts) ^ np.take(empty, np.minimum(size, _CRC_REACH))
-    for i in np.flatnonzero(size > _CRC_REACH).tolist():  # rare: long words or lines
+    crc = np.bitwise_xor.reduceat(np.take(byte, index), starts)
+    crc ^= np.take(empty, size & (_CRC_REACH - 1))
+    for i in np.flatnonzero(size >= _CRC_REACH).tolist():
         crc[i] = zlib.crc32(data[starts[i] : ends[i]].tobytes())
     return crc.astype(np.uint64)
 
@@ -441,10 +447,15 @@ def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
     new_pair = new_word.copy()
     new_pair[1:] |= by_word_line[1:] != by_word_line[:-1]
     pair_first = np.flatnonzero(new_pair)
+    word_of = np.empty(len(order), dtype=np.int64)
+    word_of[order] = np.cumsum(new_word) - 1
+    first = order[new_word]  # first token of each distinct word
+    at = np.cumsum(lengths) - lengths  # offset of each token in `values`
+    spelling = values[_ragged_range(at[first], lengths[first])]
     return _Tokens(
         line=line,
         hash=hashes,
-        crc=_crc32_runs(values, lengths),
+        crc=_crc32_runs(spelling, lengths[first])[word_of],
         length=lengths,
         per_line=np.bincount(line, minlength=n),
         hashes=by_word[new_word],

@@ -183,6 +183,7 @@ def test_a_line_with_a_line_feed_is_refused(stopwords):
 
 def test_feature_columns_hash_words_with_zlib_crc32_as_trained_models_expect():
     words = ["hello", "straße", "北京", "😀x", "é", "a" * 300, "ß" * 200, "x", "\udc80"]
+    words += ["b" * 255, "c" * 256, "é" * 128, "d" * 257]  # around the tables' reach
     values = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     crcs = _crc32_runs(values, np.array([len(w) for w in words]))
     assert crcs.tolist() == [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words]
