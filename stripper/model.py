@@ -266,25 +266,26 @@ def _neighbours(values: np.ndarray, batch: Batch, window: int) -> np.ndarray:
     """The ``values`` (per line: a value or a row) of the lines -``window``
     to ``window`` (0 left out) away in the same document, side by side;
     `MISSING` beyond the document's edges."""
-    values = values.reshape(len(values), -1)
+    values = values.astype(np.float32).reshape(len(values), -1)
     n, k = values.shape
     index = np.arange(n)
     first, end = batch.starts[batch.doc_of], batch.starts[batch.doc_of + 1]
     offsets = [offset for offset in range(-window, window + 1) if offset]
-    out = np.full((n, len(offsets), k), MISSING, dtype=np.float32)
+    out = np.empty((n, len(offsets), k), dtype=np.float32)
     for j, offset in enumerate(offsets):
         source = index + offset
         inside = (source >= first) & (source < end)
-        out[inside, j] = values[source[inside]]
+        out[:, j] = np.where(inside[:, None], values[np.clip(source, 0, n - 1)], MISSING)
     return out.reshape(n, len(offsets) * k)
 
 
 def _line_features(batch: Batch, lexical: np.ndarray, window: int) -> np.ndarray:
     """Shape features and lexical score of each line, and the main ones of
     its neighbours."""
-    score = _logit(lexical)[:, None]
+    score = _logit(lexical)
     neighbour = np.column_stack([batch.shape[:, NEIGHBOUR_FEATURES], score])
-    return np.hstack([batch.shape, score, _neighbours(neighbour, batch, window)]).astype(np.float32)
+    score = score.astype(np.float32)[:, None]
+    return np.hstack([batch.shape, score, _neighbours(neighbour, batch, window)])
 
 
 def _sequence_features(
@@ -292,12 +293,16 @@ def _sequence_features(
 ) -> np.ndarray:
     """Neighbours' line-stage scores, running means and main-block position."""
     score = _logit(line).astype(np.float32)
-    parts = [score[:, None], _neighbours(score, batch, window)]
-    for k in (2, 5, 15, 40):
-        parts.append(windowed_mean(line, batch.doc_of, batch.starts, k)[:, None])
-    parts.append(_main_block(batch, line, structure))
-    parts.append(batch.shape[:, SEQUENCE_OWN_FEATURES])
-    return np.hstack(parts).astype(np.float32)
+    means = [windowed_mean(line, batch.doc_of, batch.starts, k) for k in (2, 5, 15, 40)]
+    return np.hstack(
+        [
+            score[:, None],
+            _neighbours(score, batch, window),
+            np.column_stack(means).astype(np.float32),
+            _main_block(batch, line, structure),
+            batch.shape[:, SEQUENCE_OWN_FEATURES],
+        ]
+    )
 
 
 def _main_block(batch: Batch, line: np.ndarray, structure: bool = True) -> np.ndarray:
