@@ -259,6 +259,11 @@ class _Lines:
         """The line of each code point offset ``at``."""
         return np.searchsorted(self.ends, at)
 
+    @property
+    def bounds(self) -> np.ndarray:
+        """Each line's first offset, then the text's end."""
+        return np.append(self.starts, len(self.cp))
+
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) offsets of the runs of True in ``mask``;
@@ -345,16 +350,32 @@ def _mix(h: np.ndarray) -> np.ndarray:
 
 def _hash_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """A 64-bit hash of each run of code points ``values`` (the runs are
-    consecutive, of ``lengths`` >= 1): a polynomial modulo 2**64, mixed. It
-    identifies words; 32 bits (the CRC-32 of the feature columns) would
-    confuse two of the tens of thousands of words in a batch now and then."""
+    consecutive, of ``lengths`` >= 1), mixed: the polynomial sum of c * B**i
+    over its code points c at offsets i from the run's start, modulo 2**64.
+    It identifies words; 32 bits (the CRC-32 of the feature columns) would
+    confuse two of the tens of thousands of words in a batch now and then.
+
+    The offsets are counted from the start of ``values`` instead, and each
+    run's sum is multiplied by the inverse of B**start: B is odd, so its
+    powers have inverses modulo 2**64, and no offsets need computing."""
     if not len(lengths):
         return np.zeros(0, dtype=np.uint64)
-    powers = np.ones(int(lengths.max()), dtype=np.uint64)
-    np.cumprod(np.full(len(powers) - 1, _HASH_BASE), out=powers[1:])
-    offsets = _ragged_range(np.zeros_like(lengths), lengths)
-    terms = values.astype(np.uint64) * powers[offsets]
-    return _mix(np.add.reduceat(terms, np.cumsum(lengths) - lengths))
+    starts = np.cumsum(lengths) - lengths
+    terms = np.ones(len(values), dtype=np.uint64)
+    np.cumprod(np.full(len(values) - 1, _HASH_BASE), out=terms[1:])
+    shift = _inverse(terms[starts])
+    terms *= values
+    return _mix(np.add.reduceat(terms, starts) * shift)
+
+
+def _inverse(odd: np.ndarray) -> np.ndarray:
+    """The inverse of each odd number modulo 2**64, by Newton's iteration
+    (each step doubles the correct low bits; an odd x is its own inverse
+    modulo 8)."""
+    inverse = odd.copy()
+    for _ in range(5):  # 3 -> 96 bits
+        inverse *= np.uint64(2) - odd * inverse
+    return inverse
 
 
 @functools.cache
@@ -439,7 +460,7 @@ def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
     lengths = ends - starts
     values = _lower(lines.cp[(lines.flags & _WORD) > 0])
     hashes = _hash_runs(values, lengths)
-    line = row_of_line[lines.line_of(starts)]
+    line = np.repeat(row_of_line, np.diff(np.searchsorted(starts, lines.bounds)))
     order = np.argsort(hashes, kind="stable")  # by word, then text position (so line)
     by_word, by_word_line = hashes[order], line[order]
     new_word = np.ones(len(order), dtype=bool)
