@@ -39,15 +39,22 @@ class Config:
     #: worker processes instead, and more threads than cores slows the trees.
     threads: int = 1
     #: Boosting rounds and leaves per tree of the line stage; prediction
-    #: time grows with rounds x depth (the trees take about a fifth of the
-    #: cleaning time, the features most of the rest).
+    #: time grows with rounds x depth, about 45 ns per tree and line, and the
+    #: trees now take over two fifths of the cleaning time (the features
+    #: somewhat less). Measured 2026-12-01, mean shingle F1 of the 14 corpus
+    #: and rendering cells of scripts/benchmark_accuracy.py against 0.882 for
+    #: these sizes: line 40 x 31 and sequence 25 x 15 at learning rate 0.15
+    #: score the trees in 30% less time for -0.002 and lose 2 body lines of
+    #: the seeds; 40 x 15 and 25 x 15 are no faster (-0.002); 30 x 31 and
+    #: 20 x 15 at 0.2: -0.006. Not worth it.
     line_trees: int = 60
     line_leaves: int = 31
     #: The same for the sequence stage.
     sequence_trees: int = 40
     sequence_leaves: int = 15
     #: Lines the trees score at a time; a block that fits in the CPU cache
-    #: keeps the time per line flat however long the documents are.
+    #: keeps the time per line flat however long the documents are (blocks of
+    #: 1,024 to 100,000 rows measured alike on 170-line pages).
     predict_rows: int = 4096
     #: Whether the sequence stage also reads the confident debris lines
     #: between a line and the main block and a stricter main block.

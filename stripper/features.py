@@ -2,9 +2,10 @@
 
 Only non-blank lines are classified; blank lines are context (a paragraph
 break before or after a line is a feature). Everything here is computed with
-a few passes of C-speed operations (one regular-expression tokenisation per
-batch, NumPy over token and code-point arrays) rather than per-line Python
-work, because cleaning throughput is dominated by this module.
+a few C-speed passes over one array of the batch's code points (character
+tables, word boundaries, polynomial hashes, per-line sums), with no Python
+work per line or per word, because cleaning throughput is dominated by this
+module.
 
 Three kinds of features come out:
 
@@ -16,21 +17,27 @@ Three kinds of features come out:
   document, fit to the document's main topic) — see `SHAPE_NAMES`.
 * the document structure (`Batch.doc_of`, `Batch.starts`), so later stages
   can read neighbouring lines within each document.
+
+A word is a run of what Python's ``re`` matches with ``\\w`` (`str.isalnum`
+characters and ``_``), lower-cased, and is identified by a 64-bit hash of its
+code points; its hashed feature columns come from the CRC-32 of its UTF-8
+bytes, as they always have, so models trained before still fit. Characters
+are lower-cased one by one, so this differs from
+``re.findall(r"\\w+", text.lower())`` in two known ways: ``İ`` becomes ``i``
+(``str.lower`` adds a combining dot, which splits the word) and a final
+capital sigma becomes ``σ`` (``str.lower`` writes ``ς``).
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
-import re
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
-
-from .lines import is_blank
 
 #: Number of hashed lexical feature columns.
 LEXICAL_DIMENSION = 1 << 18
@@ -41,10 +48,24 @@ STOPLIST_LANGUAGES = (
     "Polish", "Swedish", "Danish", "Czech", "Russian", "Turkish",
 )  # fmt: skip
 
-_TOKENS = re.compile(r"\w+|\n")
 _URL_WORDS = frozenset({"http", "https", "www", "com", "html", "php"})
-_SENTENCE_END = frozenset(".!?…。！？")
+_SENTENCE_END = [ord(c) for c in ".!?…。！？"]
+_BULLETS = [ord(c) for c in "-•*·–—>»"]
+#: Stripped from both ends of a line before its first and last characters are read.
+_STRIPPED = " \t\u00a0\u200b"
+#: Also stripped from the end before the last character is read.
 _CLOSERS = "\"'”’»)]*\u00a0 \t"
+
+#: Bits of a character's flags (`_properties`): ``\w``, `str.isupper`, `str.islower`,
+#: `str.isdigit`, in `_STRIPPED`, in `_CLOSERS`, a capital counted by "upper_share",
+#: and a space, line feed or no-break space (what a capitalised word follows).
+_WORD, _UPPER, _LOWER, _DIGIT, _STRIP, _CLOSER, _CAPITAL, _GAP = 1, 2, 4, 8, 16, 32, 64, 128
+#: Code points looked up in tables; the rare ones above are computed one by one.
+_TABLE_SIZE = 0x10000
+#: Base of the polynomial word hash: odd, so its powers never vanish modulo 2**64.
+_HASH_BASE = np.uint64(0x100000001B3)
+#: Texts of this many UTF-8 bytes or more get their CRC-32 from zlib, not from tables.
+_CRC_REACH = 256
 
 SHAPE_NAMES = (
     "log_chars", "log_words", "mean_word_length", "ends_sentence", "ends_colon",
@@ -79,239 +100,466 @@ class Batch:
     line_numbers: list[np.ndarray]  #: per document, index of each non-blank line
 
 
-def content_line_numbers(lines: Sequence[str]) -> np.ndarray:
-    """Indices of the non-blank lines of a document."""
-    return np.flatnonzero([not is_blank(line) for line in lines])
-
-
 def featurize(documents: Sequence[Sequence[str]], stopwords: frozenset[str]) -> Batch:
-    """Compute the features of every non-blank line of ``documents``."""
-    numbers = [content_line_numbers(lines) for lines in documents]
-    texts = [documents[d][i] for d, idx in enumerate(numbers) for i in idx]
-    sizes = np.array([len(idx) for idx in numbers], dtype=np.int64)
-    starts = np.concatenate([[0], np.cumsum(sizes)])
-    doc_of = np.repeat(np.arange(len(documents)), sizes)
-    n = len(texts)
+    """Compute the features of every non-blank line of ``documents``.
 
-    tokens = _tokenize(texts)
-    lexical = _lexical_matrix(tokens, texts, n)
+    Lines must not contain a line feed (`stripper.lines.split_lines` cuts there).
+    """
+    lines = _Lines.of(list(itertools.chain.from_iterable(documents)))
+    lines_per_doc = np.array([len(lines) for lines in documents], dtype=np.int64)
+    first_line = np.cumsum(lines_per_doc) - lines_per_doc
+    content = np.flatnonzero(~lines.blank)
+    doc_of = np.repeat(np.arange(len(documents)), lines_per_doc)[content]
+    starts = np.searchsorted(doc_of, np.arange(len(documents) + 1))
+    numbers = [content[a:b] - first for a, b, first in zip(starts[:-1], starts[1:], first_line)]
+    n = len(content)
+    row_of_line = np.full(len(lines.starts), -1)
+    row_of_line[content] = np.arange(n)
+
+    tokens = _tokenize(lines, row_of_line, n)
+    lexical = _lexical_matrix(tokens, _short_line_hashes(lines, content, tokens), n)
     shape = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
     if n:
         columns = {}
-        columns.update(_character_features(texts))
+        columns.update(_character_features(lines, content))
         columns.update(_token_features(tokens, stopwords, n))
-        columns.update(_layout_features(documents, numbers, starts))
+        columns.update(_layout_features(lines, content, doc_of, starts, first_line, lines_per_doc))
         columns.update(_repetition_features(tokens, doc_of, n))
         columns.update(_document_features(columns, tokens, doc_of, starts, n))
         for j, name in enumerate(SHAPE_NAMES):
             shape[:, j] = columns[name]
-    return Batch(lexical.tocsr(), shape, doc_of, starts, numbers)
+    return Batch(lexical, shape, doc_of, starts, numbers)
 
 
-@dataclass
-class _Tokens:
-    """The batch's words as arrays: line of each token and hashed identity."""
-
-    line: np.ndarray
-    word: np.ndarray  #: per token, index into `unique`
-    unique: list[str]
-    hashes: np.ndarray  #: stable 32-bit hash of each unique word (uint64)
-    per_line: np.ndarray  #: number of tokens of each line
-
-    @cached_property
-    def line_words(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each (line, word) pair once, as sorted keys line * words + word,
-        with each token's index into them and each pair's count."""
-        return _group(self.line * np.int64(len(self.unique)) + self.word)
-
-
-def _group(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_inverse=True, return_counts=True)``, faster
-    on the nearly sorted keys built here (a stable sort runs on sorted runs)."""
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    first = np.ones(len(keys), dtype=bool)
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
-    inverse = np.empty(len(keys), dtype=np.int64)
-    inverse[order] = np.cumsum(first) - 1
-    counts = np.diff(np.append(np.flatnonzero(first), len(keys)))
-    return ordered[first], inverse, counts
-
-
-def _tokenize(texts: list[str]) -> _Tokens:
-    found = _TOKENS.findall("\n".join(texts).lower() + "\n") if texts else []
-    # a word's id is the position of its first occurrence: one C-level pass
-    table: dict[str, int] = {}
-    first_seen = np.fromiter(
-        map(table.setdefault, found, itertools.count()), dtype=np.int64, count=len(found)
-    )
-    unique_positions = np.fromiter(table.values(), dtype=np.int64, count=len(table))
-    renumber = np.empty(len(found), dtype=np.int64)
-    renumber[unique_positions] = np.arange(len(table))
-    ids = renumber[first_seen]
-    unique = list(table)
-    is_newline = ids == (unique.index("\n") if "\n" in table else -1)
-    line = np.cumsum(is_newline) - is_newline  # newline token closes its line
-    keep = ~is_newline
-    hashes = np.fromiter(
-        (zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in unique),
-        dtype=np.uint64,
-        count=len(unique),
-    )
-    per_line = np.bincount(line[keep], minlength=len(texts))
-    return _Tokens(line[keep], ids[keep], unique, hashes, per_line)
-
-
-def _lexical_matrix(tokens: _Tokens, texts: list[str], n: int) -> sp.coo_matrix:
-    """Hashed unigrams, bigrams, first/last word and whole short lines."""
-    h = tokens.hashes[tokens.word] if len(tokens.word) else np.zeros(0, dtype=np.uint64)
-    line = tokens.line
-    same = line[1:] == line[:-1]
-    bigram = (h[:-1] * np.uint64(1_000_003) + h[1:])[same]
-    first = np.ones(len(line), dtype=bool)
-    first[1:] = ~same
-    last = np.ones(len(line), dtype=bool)
-    last[:-1] = ~same
-    short = np.flatnonzero(tokens.per_line <= 4)
-    whole = np.fromiter(
-        (zlib.crc32(texts[i].lower().encode("utf-8", "surrogatepass")) for i in short),
-        dtype=np.uint64,
-        count=len(short),
-    )
-    rows = np.concatenate([line, line[1:][same], line[first], line[last], short])
-    keys = np.concatenate(
-        [h, bigram, h[first] + np.uint64(7), h[last] + np.uint64(11), whole + np.uint64(13)]
-    )
-    cols = (keys % np.uint64(LEXICAL_DIMENSION)).astype(np.int64)
-    data = np.ones(len(rows), dtype=np.float32)
-    matrix = sp.coo_matrix((data, (rows, cols)), shape=(n, LEXICAL_DIMENSION)).tocsr()
-    matrix.data[:] = 1.0  # presence, not counts
-    return matrix
-
-
-def _code_points(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All characters of the batch as code points, and each line's start offset."""
-    joined = "\n".join(texts) + "\n"
-    cp = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    ends = np.flatnonzero(cp == 10)
-    line_starts = np.concatenate([[0], ends[:-1] + 1])
-    return cp, line_starts
-
-
-def _per_line(mask: np.ndarray, line_starts: np.ndarray) -> np.ndarray:
-    return np.add.reduceat(mask.astype(np.int64), line_starts) if len(line_starts) else np.zeros(0)
-
-
-def _character_features(texts: list[str]) -> dict[str, np.ndarray]:
-    cp, line_starts = _code_points(texts)
-    count = lambda mask: _per_line(mask, line_starts)  # noqa: E731
-    chars = np.array([len(t) for t in texts], dtype=np.float64)
-    safe = np.maximum(chars, 1)
-    is_upper = ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7))
-    upper = count(is_upper)
-    after_space = np.ones(len(cp), dtype=bool)
-    after_space[1:] = (cp[:-1] == 32) | (cp[:-1] == 10) | (cp[:-1] == 0xA0)
-    lower = count(((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0xFF) & (cp != 0xF7)))
+# -- characters ---------------------------------------------------------------
+def _class_masks(cp: np.ndarray) -> dict[str, np.ndarray]:
+    """The character classes counted per line, as masks over code points ``cp``."""
     ascii_punct = (
         ((cp >= 33) & (cp <= 47))
         | ((cp >= 58) & (cp <= 64))
         | ((cp >= 91) & (cp <= 96))
         | ((cp >= 123) & (cp <= 126))
     )
-    punct = count(ascii_punct | ((cp >= 0x2010) & (cp <= 0x205E)) | ((cp >= 0xA1) & (cp <= 0xBF)))
-    space = count((cp == 32) | (cp == 9) | (cp == 0xA0) | ((cp >= 0x2000) & (cp <= 0x200B)))
-    sentence = count((cp == 46) | (cp == 33) | (cp == 63))
-    separators = count(
-        (cp == 124) | (cp == 0xBB) | (cp == 0x203A) | (cp == 0x2022) | (cp == 0xB7) | (cp == 0x2192)
+    return {
+        "upper": ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)),
+        "lower": ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0xFF) & (cp != 0xF7)),
+        "digit": (cp >= 48) & (cp <= 57),
+        "punct": ascii_punct | ((cp >= 0x2010) & (cp <= 0x205E)) | ((cp >= 0xA1) & (cp <= 0xBF)),
+        "space": (cp == 32) | (cp == 9) | (cp == 0xA0) | ((cp >= 0x2000) & (cp <= 0x200B)),
+        "sentence": (cp == 46) | (cp == 33) | (cp == 63),
+        "separator": (cp == 124)
+        | (cp == 0xBB)
+        | (cp == 0x203A)
+        | (cp == 0x2022)
+        | (cp == 0xB7)
+        | (cp == 0x2192),
+        "copyright": cp == 0xA9,
+        "straight_quote": (cp == 34) | (cp == 39),
+        "curly_quote": (cp >= 0x2018) & (cp <= 0x201F),
+        "at": cp == 64,
+    }
+
+
+def _properties(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Flags (`_WORD`, `_UPPER`...) and lower-case code point of each character.
+
+    A word character is one that ``re`` matches with ``\\w`` once lower-cased;
+    the lower case of a character is the first of ``str.lower``'s.
+    """
+    lowered = [c.lower()[0] for c in chars]
+    cp = np.fromiter(map(ord, chars), dtype=np.uint32, count=len(chars))
+
+    def has(test, of: list[str]) -> np.ndarray:
+        return np.fromiter(map(test, of), dtype=bool, count=len(chars))
+
+    flags = (
+        (has(str.isalnum, lowered) | has("_".__eq__, lowered)) * _WORD
+        | has(str.isupper, chars) * _UPPER
+        | has(str.islower, chars) * _LOWER
+        | has(str.isdigit, chars) * _DIGIT
+        | has(_STRIPPED.__contains__, chars) * _STRIP
+        | has(_CLOSERS.__contains__, chars) * _CLOSER
+        | _class_masks(cp)["upper"] * _CAPITAL
+        | np.isin(cp, [ord(" "), ord("\n"), 0xA0]) * _GAP
     )
-    stripped = [t.strip(" \t\u00a0\u200b") for t in texts]
-    first = [s[:1] for s in stripped]
-    last_chars = [s.rstrip(_CLOSERS)[-1:] for s in stripped]
-    letters = np.maximum(upper + lower, 1)
+    return flags.astype(np.uint8), np.fromiter(map(ord, lowered), np.uint32, len(chars))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Per code point below `_TABLE_SIZE`: its properties and lower case."""
+
+    props: np.ndarray  #: flags (`_properties`) | kind (index into `kinds`) << 8
+    lower: np.ndarray  #: the lower case (`_properties`)
+    kinds: np.ndarray  #: (kinds, classes): the classes of each kind of character
+    classes: tuple[str, ...]  #: `_class_masks` and "whitespace" (`str.isspace`)
+
+
+@functools.cache
+def _tables() -> _Tables:
+    chars = [chr(c) for c in range(_TABLE_SIZE)]
+    flags, lower = _properties(chars)
+    masks = _class_masks(np.arange(_TABLE_SIZE))
+    masks["whitespace"] = np.fromiter(map(str.isspace, chars), dtype=bool, count=_TABLE_SIZE)
+    kinds, kind = np.unique(np.column_stack(list(masks.values())), axis=0, return_inverse=True)
+    props = flags.astype(np.uint16) | kind.ravel().astype(np.uint16) << 8
+    return _Tables(props, lower, kinds.astype(np.int64), tuple(masks))
+
+
+def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
+    """``table`` at code points ``cp``, and ``beyond(characters)`` for the
+    few code points beyond it (emoji, rare scripts)."""
+    if not len(cp) or cp.max() < _TABLE_SIZE:
+        return np.take(table, cp)
+    out = np.take(table, np.minimum(cp, _TABLE_SIZE - 1))
+    rare = cp >= _TABLE_SIZE
+    distinct, where = np.unique(cp[rare], return_inverse=True)
+    out[rare] = beyond([chr(c) for c in distinct.tolist()])[where.ravel()]
+    return out
+
+
+def _lower(cp: np.ndarray) -> np.ndarray:
+    """The lower case of each code point."""
+    return _lookup(cp, _tables().lower, lambda chars: _properties(chars)[1])
+
+
+@dataclass
+class _Lines:
+    """Every line of a batch, blank ones too, as one array of code points."""
+
+    cp: np.ndarray  #: code points of the lines, each followed by "\n"
+    starts: np.ndarray  #: offset of each line's first code point
+    ends: np.ndarray  #: offset of the "\n" closing each line
+    flags: np.ndarray  #: `_properties` flags of each code point
+    counts: np.ndarray  #: (lines, classes) characters of each of `_Tables.classes`
+    blank: np.ndarray  #: lines of nothing but whitespace (`stripper.lines.is_blank`)
+
+    @classmethod
+    def of(cls, lines: list[str]) -> _Lines:
+        text = "\n".join(lines) + "\n" if lines else ""
+        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.flatnonzero(cp == 10)
+        if len(ends) != len(lines):
+            raise ValueError("a line must not contain a line feed")
+        starts = np.zeros_like(ends)
+        starts[1:] = ends[:-1] + 1
+        tables = _tables()
+        no_class = tables.props[-1] & 0xFF00  # code points beyond the table are in no class
+        props = _lookup(cp, tables.props, lambda chars: _properties(chars)[0] | no_class)
+        width = len(tables.kinds)
+        key = np.repeat(np.arange(len(lines)) * width, ends - starts + 1)  # line, then kind
+        key += props >> 8
+        per_kind = np.bincount(key, minlength=len(lines) * width).reshape(len(lines), width)
+        counts = per_kind @ tables.kinds
+        whitespace = counts[:, tables.classes.index("whitespace")] - 1  # not the "\n"
+        blank = whitespace == ends - starts
+        return cls(cp, starts, ends, props.astype(np.uint8), counts, blank)
+
+    def line_of(self, at: np.ndarray) -> np.ndarray:
+        """The line of each code point offset ``at``."""
+        return np.searchsorted(self.ends, at)
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """Each line's first offset, then the text's end."""
+        return np.append(self.starts, len(self.cp))
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) offsets of the runs of True in ``mask``;
+    the text ends with "\n", which is in no run, so runs never cross lines."""
+    edges = np.flatnonzero(np.diff(mask, prepend=False))
+    return edges[0::2], edges[1::2]
+
+
+def _first_and_last(lines: _Lines, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offset (-1 if none) of the first character of the lines ``at``
+    stripped of `_STRIPPED`, and of their last one once `_CLOSERS` are also
+    stripped from the end: ``line.strip(_STRIPPED).rstrip(_CLOSERS)[-1:]``.
+    Only lines that start or end with such characters need a search."""
+    starts, ends = lines.starts[at], lines.ends[at]
+    strip = (lines.flags & _STRIP) > 0
+    run_start, run_end = _runs(strip)
+    first = starts.copy()
+    lead = strip[starts]  # (an empty line's start is its "\n")
+    first[lead] = run_end[np.searchsorted(run_start, starts[lead])]
+    last = ends - 1
+    trail = strip[last]  # (an empty line's last is a "\n" too)
+    last[trail] = run_start[np.searchsorted(run_end, ends[trail])] - 1
+    closer = (lines.flags & _CLOSER) > 0
+    run_start, _ = _runs(closer)
+    tail = closer[last]
+    last[tail] = run_start[np.searchsorted(run_start, last[tail], side="right") - 1] - 1
+    has_first = first < ends
+    return np.where(has_first, first, -1), np.where(has_first & (last >= first), last, -1)
+
+
+def _character_features(lines: _Lines, content: np.ndarray) -> dict[str, np.ndarray]:
+    count = dict(zip(_tables().classes, lines.counts[content].T))
+    chars = (lines.ends - lines.starts)[content].astype(np.float64)
+    safe = np.maximum(chars, 1)
+    capital = (lines.flags & _CAPITAL) > 0
+    capital[1:] &= (lines.flags[:-1] & _GAP) > 0  # starting a word
+    capitalised = np.bincount(lines.line_of(np.flatnonzero(capital)), minlength=len(lines.starts))
+    first, last = _first_and_last(lines, content)
+    first_flags = np.where(first >= 0, lines.flags[first], 0)
+    first = np.where(first >= 0, lines.cp[first], -1)
+    last = np.where(last >= 0, lines.cp[last], -1)
+    letters = np.maximum(count["upper"] + count["lower"], 1)
+    separators = count["separator"]
     return {
         "log_chars": np.log1p(chars),
-        "ends_sentence": np.array([c in _SENTENCE_END for c in last_chars], dtype=np.float32),
-        "ends_colon": np.array([c == ":" for c in last_chars], dtype=np.float32),
-        "starts_upper": np.array([c.isupper() for c in first], dtype=np.float32),
-        "starts_lower": np.array([c.islower() for c in first], dtype=np.float32),
-        "starts_digit": np.array([c.isdigit() for c in first], dtype=np.float32),
-        "starts_bullet": np.array([c in "-•*·–—>»" for c in first], dtype=np.float32),
-        "upper_share": upper / letters,
-        "digit_share": count((cp >= 48) & (cp <= 57)) / safe,
-        "punct_share": punct / safe,
-        "space_share": space / safe,
-        "sentences": sentence,
-        "capitalised_words": count(is_upper & after_space),
+        "ends_sentence": np.isin(last, _SENTENCE_END),
+        "ends_colon": last == ord(":"),
+        "starts_upper": (first_flags & _UPPER) > 0,
+        "starts_lower": (first_flags & _LOWER) > 0,
+        "starts_digit": (first_flags & _DIGIT) > 0,
+        "starts_bullet": np.isin(first, _BULLETS),
+        "upper_share": count["upper"] / letters,
+        "digit_share": count["digit"] / safe,
+        "punct_share": count["punct"] / safe,
+        "space_share": count["space"] / safe,
+        "sentences": count["sentence"],
+        "capitalised_words": capitalised[content],
         "separators": np.log1p(separators),
-        "has_copyright": count(cp == 0xA9) > 0,
-        "straight_quotes": count((cp == 34) | (cp == 39)),
-        "curly_quotes": count((cp >= 0x2018) & (cp <= 0x201F)),
-        "has_at": count(cp == 64) > 0,
+        "has_copyright": count["copyright"] > 0,
+        "straight_quotes": count["straight_quote"],
+        "curly_quotes": count["curly_quote"],
+        "has_at": count["at"] > 0,
         "pipe_or_bullets": separators > 0,
     }
+
+
+# -- words ----------------------------------------------------------------------
+def _ragged_range(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The ranges ``starts[i] : starts[i] + lengths[i]``, concatenated."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum())) - np.repeat(offsets - starts, lengths)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: every output bit depends on every input bit,
+    so sums of word hashes (a line's key in `_repetition_features`) do not
+    inherit the polynomial's structure."""
+    h = h ^ (h >> np.uint64(30))
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _hash_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each run of code points ``values`` (the runs are
+    consecutive, of ``lengths`` >= 1), mixed: the polynomial sum of c * B**i
+    over its code points c at offsets i from the run's start, modulo 2**64.
+    It identifies words; 32 bits (the CRC-32 of the feature columns) would
+    confuse two of the tens of thousands of words in a batch now and then.
+
+    The offsets are counted from the start of ``values`` instead, and each
+    run's sum is multiplied by the inverse of B**start: B is odd, so its
+    powers have inverses modulo 2**64, and no offsets need computing."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    starts = np.cumsum(lengths) - lengths
+    terms = np.ones(len(values), dtype=np.uint64)
+    np.cumprod(np.full(len(values) - 1, _HASH_BASE), out=terms[1:])
+    shift = _inverse(terms[starts])
+    terms *= values
+    return _mix(np.add.reduceat(terms, starts) * shift)
+
+
+def _inverse(odd: np.ndarray) -> np.ndarray:
+    """The inverse of each odd number modulo 2**64, by Newton's iteration
+    (each step doubles the correct low bits; an odd x is its own inverse
+    modulo 8)."""
+    inverse = odd.copy()
+    for _ in range(5):  # 3 -> 96 bits
+        inverse *= np.uint64(2) - odd * inverse
+    return inverse
+
+
+@functools.cache
+def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
+    """CRC-32 is affine over GF(2): ``zlib.crc32(m)`` is ``empty[len(m)]``
+    XOR, for each byte ``b`` followed by ``d`` more bytes, ``byte[d, b]``."""
+    plain = lambda register, data: zlib.crc32(data, register ^ 0xFFFFFFFF) ^ 0xFFFFFFFF  # noqa: E731
+    shift = np.array([plain(x, b"\0") for x in range(256)], dtype=np.uint32)
+    byte = np.zeros((_CRC_REACH, 256), dtype=np.uint32)
+    byte[0] = shift  # a byte b from a zero register: as the register b shifted by one byte
+    for d in range(1, _CRC_REACH):
+        byte[d] = shift[byte[d - 1] & 0xFF] ^ (byte[d - 1] >> 8)
+    empty = np.array([zlib.crc32(bytes(n)) for n in range(_CRC_REACH)], dtype=np.uint32)
+    return byte.ravel(), empty
+
+
+def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``zlib.crc32`` of the UTF-8 bytes of each run of code points ``values``
+    (as `_hash_runs`): the hashed feature columns of earlier stripper versions,
+    which the models were trained on."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    text = values.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    if len(data) > len(values):  # from character to byte offsets
+        char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
+        starts, ends = char_starts[starts], char_starts[ends]
+    size = ends - starts
+    index = np.repeat(ends - 1, size)
+    index -= np.arange(len(data))  # bytes after each byte in its run
+    index &= _CRC_REACH - 1  # (wrong for long runs, which zlib redoes below)
+    index <<= 8
+    index |= data
+    byte, empty = _crc_tables()
+    crc = np.bitwise_xor.reduceat(np.take(byte, index), starts)
+    crc ^= np.take(empty, size & (_CRC_REACH - 1))
+    for i in np.flatnonzero(size >= _CRC_REACH).tolist():
+        crc[i] = zlib.crc32(data[starts[i] : ends[i]].tobytes())
+    return crc.astype(np.uint64)
+
+
+@functools.lru_cache(maxsize=8)
+def _word_hashes(words: frozenset[str]) -> np.ndarray:
+    """Sorted hashes of ``words``, as `_tokenize` hashes a word of the same characters."""
+    listed = [w for w in words if w]
+    text = "".join(listed).encode("utf-32-le", "surrogatepass")
+    lengths = np.array([len(w) for w in listed], dtype=np.int64)
+    return np.sort(_hash_runs(_lower(np.frombuffer(text, dtype=np.uint32)), lengths))
+
+
+def _member(hashes: np.ndarray, words: frozenset[str]) -> np.ndarray:
+    """Whether each hash is that of one of ``words``."""
+    known = _word_hashes(words)
+    if not len(known):
+        return np.zeros(len(hashes), dtype=bool)
+    return known[np.minimum(np.searchsorted(known, hashes), len(known) - 1)] == hashes
+
+
+@dataclass
+class _Tokens:
+    """The batch's words in text order, and each distinct (line, word) pair.
+
+    The pairs are sorted by word, then line: one stable sort of the tokens'
+    hashes groups everything that compares words (stopwords, copies, topic).
+    """
+
+    line: np.ndarray  #: row (non-blank line) of each token
+    hash: np.ndarray  #: hash of each token's word
+    crc: np.ndarray  #: CRC-32 of each token's word (`_crc32_runs`)
+    length: np.ndarray  #: characters of each token
+    per_line: np.ndarray  #: number of tokens of each line
+    hashes: np.ndarray  #: hash of each distinct word, sorted
+    pair_word: np.ndarray  #: word of each (line, word) pair, index into `hashes`
+    pair_line: np.ndarray  #: line of each pair
+    pair_count: np.ndarray  #: tokens of each pair
+
+
+def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
+    starts, ends = _runs((lines.flags & _WORD) > 0)
+    lengths = ends - starts
+    values = _lower(lines.cp[(lines.flags & _WORD) > 0])
+    hashes = _hash_runs(values, lengths)
+    line = np.repeat(row_of_line, np.diff(np.searchsorted(starts, lines.bounds)))
+    order = np.argsort(hashes, kind="stable")  # by word, then text position (so line)
+    by_word, by_word_line = hashes[order], line[order]
+    new_word = np.ones(len(order), dtype=bool)
+    np.not_equal(by_word[1:], by_word[:-1], out=new_word[1:])
+    new_pair = new_word.copy()
+    new_pair[1:] |= by_word_line[1:] != by_word_line[:-1]
+    pair_first = np.flatnonzero(new_pair)
+    word_of = np.empty(len(order), dtype=np.int64)
+    word_of[order] = np.cumsum(new_word) - 1
+    first = order[new_word]  # first token of each distinct word
+    at = np.cumsum(lengths) - lengths  # offset of each token in `values`
+    spelling = values[_ragged_range(at[first], lengths[first])]
+    return _Tokens(
+        line=line,
+        hash=hashes,
+        crc=_crc32_runs(spelling, lengths[first])[word_of],
+        length=lengths,
+        per_line=np.bincount(line, minlength=n),
+        hashes=by_word[new_word],
+        pair_word=(np.cumsum(new_word) - 1)[pair_first],
+        pair_line=by_word_line[pair_first],
+        pair_count=np.diff(np.append(pair_first, len(order))),
+    )
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)``, faster: NumPy's stable sort (radix or tim sort)
+    beats its default one on these keys, and NumPy >= 2.3 would hash them."""
+    ordered = np.sort(keys, kind="stable")
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
+
+
+def _short_line_hashes(lines: _Lines, content: np.ndarray, tokens: _Tokens) -> np.ndarray:
+    """Rows of the lines of at most four words, and the CRC-32 of each one's
+    whole lower-cased text (punctuation and spacing included)."""
+    short = np.flatnonzero(tokens.per_line <= 4)
+    at = content[short]
+    lengths = lines.ends[at] - lines.starts[at]  # >= 1: the line is not blank
+    text = lines.cp[_ragged_range(lines.starts[at], lengths)]
+    return short, _crc32_runs(_lower(text), lengths)
+
+
+def _lexical_matrix(tokens: _Tokens, short_lines, n: int) -> sp.csr_matrix:
+    """Hashed unigrams, bigrams, first/last word and whole short lines."""
+    h, line = tokens.crc, tokens.line
+    same = line[1:] == line[:-1]
+    bigram = (h[:-1] * np.uint64(1_000_003) + h[1:])[same]
+    first = np.ones(len(line), dtype=bool)
+    first[1:] = ~same
+    last = np.ones(len(line), dtype=bool)
+    last[:-1] = ~same
+    short, whole = short_lines
+    rows = np.concatenate([line, line[1:][same], line[first], line[last], short])
+    keys = np.concatenate(
+        [h, bigram, h[first] + np.uint64(7), h[last] + np.uint64(11), whole + np.uint64(13)]
+    )
+    columns = (keys & np.uint64(LEXICAL_DIMENSION - 1)).astype(np.int64)
+    cells = _distinct(rows * LEXICAL_DIMENSION + columns)  # each (line, column) once: presence
+    indptr = np.searchsorted(cells, np.arange(n + 1) * LEXICAL_DIMENSION)
+    data = np.ones(len(cells), dtype=np.float32)
+    return sp.csr_matrix((data, cells % LEXICAL_DIMENSION, indptr), shape=(n, LEXICAL_DIMENSION))
 
 
 def _token_features(tokens: _Tokens, stopwords: frozenset[str], n: int) -> dict[str, np.ndarray]:
     words = tokens.per_line.astype(np.float64)
     safe = np.maximum(words, 1)
-    unique_stop = np.fromiter(
-        (w in stopwords for w in tokens.unique), dtype=bool, count=len(tokens.unique)
+    per_line = lambda weights: np.bincount(tokens.line, weights=weights, minlength=n)  # noqa: E731
+    in_pairs = lambda words: np.bincount(  # noqa: E731
+        tokens.pair_line,
+        weights=tokens.pair_count * _member(tokens.hashes, words)[tokens.pair_word],
+        minlength=n,
     )
-    unique_title = np.fromiter(
-        (w[:1].isalpha() for w in tokens.unique), dtype=bool, count=len(tokens.unique)
-    )
-    lengths = np.fromiter(
-        (len(w) for w in tokens.unique), dtype=np.float64, count=len(tokens.unique)
-    )
-    stop = (
-        np.bincount(tokens.line, weights=unique_stop[tokens.word], minlength=n)
-        if n
-        else np.zeros(0)
-    )
-    chars = (
-        np.bincount(tokens.line, weights=lengths[tokens.word], minlength=n) if n else np.zeros(0)
-    )
-    alpha = (
-        np.bincount(tokens.line, weights=unique_title[tokens.word], minlength=n)
-        if n
-        else np.zeros(0)
-    )
-    unique_url = np.fromiter(
-        (w in _URL_WORDS for w in tokens.unique), dtype=bool, count=len(tokens.unique)
-    )
-    url = (
-        np.bincount(tokens.line, weights=unique_url[tokens.word], minlength=n) if n else np.zeros(0)
-    )
+    stop = in_pairs(stopwords)
+    url = in_pairs(_URL_WORDS)
     return {
         "has_url": url > 0,
         "log_words": np.log1p(words),
-        "mean_word_length": chars / safe,
+        "mean_word_length": per_line(tokens.length) / safe,
         "stopword_share": stop / safe,
         "words": words,
-        "alpha_words": alpha,
     }
 
 
-def _layout_features(documents, numbers, starts) -> dict[str, np.ndarray]:
+def _layout_features(
+    lines: _Lines, content, doc_of, starts, first_line, lines_per_doc
+) -> dict[str, np.ndarray]:
     """Blank lines around each line and its position in the document."""
-    before, after, position, from_start, from_end = [], [], [], [], []
-    for lines, idx in zip(documents, numbers):
-        if not len(idx):
-            continue
-        gaps = np.diff(idx)
-        before.append(np.concatenate([[idx[0] > 0], gaps > 1]))
-        after.append(np.concatenate([gaps > 1, [idx[-1] < len(lines) - 1]]))
-        k = np.arange(len(idx))
-        position.append(k / max(len(idx) - 1, 1))
-        from_start.append(np.log1p(k))
-        from_end.append(np.log1p(len(idx) - 1 - k))
-    cat = lambda parts: np.concatenate(parts) if parts else np.zeros(0)  # noqa: E731
+    blank = np.concatenate([[False], lines.blank, [False]])  # blank[i + 1]: line i
+    first, end = first_line[doc_of], (first_line + lines_per_doc)[doc_of]
+    k = np.arange(len(content)) - starts[doc_of]
+    last = (starts[1:] - starts[:-1] - 1)[doc_of]
     return {
-        "blank_before": cat(before),
-        "blank_after": cat(after),
-        "relative_position": cat(position),
-        "log_from_start": cat(from_start),
-        "log_from_end": cat(from_end),
+        "blank_before": blank[content] & (content > first),
+        "blank_after": blank[content + 2] & (content < end - 1),
+        "relative_position": k / np.maximum(last, 1),
+        "log_from_start": np.log1p(k),
+        "log_from_end": np.log1p(last - k),
     }
 
 
@@ -319,14 +567,12 @@ def _repetition_features(tokens: _Tokens, doc_of: np.ndarray, n: int) -> dict[st
     """How often a line's words recur as a whole line in its document (so
     case, quotes, punctuation and spacing do not matter), whether this is
     the first copy, and how close its nearest near copy is (`_near_copies`)."""
-    h = (tokens.hashes[tokens.word] if len(tokens.word) else np.zeros(0, np.uint64)).astype(
-        np.float64
-    )
-    token_starts = np.concatenate([[0], np.cumsum(tokens.per_line)])[:-1]
-    position = np.arange(len(tokens.line)) - token_starts[tokens.line] + 1
-    plain = np.bincount(tokens.line, weights=h, minlength=n)
-    ordered = np.bincount(tokens.line, weights=(h % 65521) * position, minlength=n)
-    key = plain.astype(np.int64) * 1_000_003 + ordered.astype(np.int64) + doc_of * 998_244_353
+    h = tokens.hash
+    first_token = np.cumsum(tokens.per_line) - tokens.per_line
+    position = (np.arange(len(h)) - first_token[tokens.line] + 1).astype(np.uint64)
+    plain = _line_sums(h, tokens.per_line)
+    ordered = _line_sums(h * position, tokens.per_line)
+    key = plain * np.uint64(1_000_003) + ordered + doc_of.astype(np.uint64) * np.uint64(998_244_353)
     _, first, inverse, counts = np.unique(
         key, return_index=True, return_inverse=True, return_counts=True
     )
@@ -342,6 +588,14 @@ def _repetition_features(tokens: _Tokens, doc_of: np.ndarray, n: int) -> dict[st
     }
 
 
+def _line_sums(values: np.ndarray, per_line: np.ndarray) -> np.ndarray:
+    """Sum of the uint64 ``values`` of each line's tokens, modulo 2**64."""
+    total = np.zeros(len(values) + 1, dtype=np.uint64)
+    np.cumsum(values, out=total[1:])
+    bounds = np.cumsum(per_line)
+    return total[bounds] - total[bounds - per_line]
+
+
 def _near_copies(
     tokens: _Tokens, doc_of: np.ndarray, n: int, reach: int = 3
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -349,18 +603,22 @@ def _near_copies(
     within ``reach`` lines of its document, and that line (itself if none):
     a caption printed beside its paragraph with a word or two changed."""
     best, twin = np.zeros(n), np.arange(n)
-    if not len(tokens.word):
-        return best, twin
-    vocabulary = np.int64(len(tokens.unique))
-    keys = tokens.line_words[0]  # (line, word) once each
-    line = keys // vocabulary
+    # pairs sorted by word then line: a word's next lines are its next pairs
+    word, line = tokens.pair_word, tokens.pair_line
+    shared = np.zeros(n * (reach + 1))  # [line, gap]: words shared with line + gap
+    for step in range(1, reach + 1):
+        gap = line[step:] - line[:-step]
+        close = (word[step:] == word[:-step]) & (gap <= reach)
+        shared += np.bincount(line[:-step][close] * (reach + 1) + gap[close], minlength=len(shared))
+    shared = shared.reshape(n, reach + 1)
     size = np.bincount(line, minlength=n)
     for offset in range(1, min(reach, n - 1) + 1):
-        shifted = (line + offset) * vocabulary + keys % vocabulary
-        pos = np.minimum(np.searchsorted(keys, shifted), len(keys) - 1)
-        shared = np.bincount(line, weights=keys[pos] == shifted, minlength=n)[: n - offset]
-        union = size[:-offset] + size[offset:] - shared
-        similar = np.where(doc_of[:-offset] == doc_of[offset:], shared / np.maximum(union, 1), 0.0)
+        union = size[:-offset] + size[offset:] - shared[:-offset, offset]
+        similar = np.where(
+            doc_of[:-offset] == doc_of[offset:],
+            shared[:-offset, offset] / np.maximum(union, 1),
+            0.0,
+        )
         for here, there in (
             (slice(0, n - offset), slice(offset, n)),
             (slice(offset, n), slice(0, n - offset)),
@@ -433,19 +691,13 @@ def _topic_overlap(
     tokens: _Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int
 ) -> np.ndarray:
     """Share of a line's words that also occur in *other* long lines of its document."""
-    if not len(tokens.word):
-        return np.zeros(n)
-    doc = doc_of[tokens.line]
-    vocabulary = np.int64(len(tokens.unique))
-    key = doc * vocabulary + tokens.word
-    in_long = long_line[tokens.line] > 0
-    long_keys, _, long_counts = _group(key[in_long])
-    # occurrences of the same word in the same line, to leave the line itself out
-    _, own_inverse, own_counts = tokens.line_words
-    pos = np.searchsorted(long_keys, key)
-    pos = np.minimum(pos, max(len(long_keys) - 1, 0))
-    found = (long_keys[pos] == key) if len(long_keys) else np.zeros(len(key), dtype=bool)
-    count = np.where(found, long_counts[pos] if len(long_counts) else 0, 0)
-    count = count - np.where(in_long, own_counts[own_inverse], 0)
-    hits = np.bincount(tokens.line, weights=(count > 0).astype(np.float64), minlength=n)
+    word, line, count = tokens.pair_word, tokens.pair_line, tokens.pair_count
+    doc = doc_of[line]
+    # pairs sorted by word then line: runs of one word in one document
+    new_run = np.ones(len(word), dtype=bool)
+    new_run[1:] = (word[1:] != word[:-1]) | (doc[1:] != doc[:-1])
+    run = np.cumsum(new_run) - 1
+    in_long = np.where(long_line[line] > 0, count, 0)
+    elsewhere = np.bincount(run, weights=in_long)[run] - in_long
+    hits = np.bincount(line, weights=np.where(elsewhere > 0, count, 0), minlength=n)
     return hits / np.maximum(tokens.per_line, 1)

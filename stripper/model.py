@@ -237,16 +237,6 @@ def _logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _shifted(values: np.ndarray, batch: Batch, offset: int, fill: float) -> np.ndarray:
-    """``values`` of the line ``offset`` lines away in the same document."""
-    n = len(values)
-    idx = np.arange(n) + offset
-    valid = (idx >= batch.starts[batch.doc_of]) & (idx < batch.starts[batch.doc_of + 1])
-    out = np.full(values.shape, fill, dtype=np.float32)
-    out[valid] = values[idx[valid]]
-    return out
-
-
 #: Value of a neighbour's feature beyond the document's edge: below every
 #: real value (so trees split it off like a missing value), and not NaN,
 #: because scikit-learn's binning fails on an all-NaN column (tiny data).
@@ -282,16 +272,30 @@ SEQUENCE_OWN_FEATURES = [
 ]
 
 
+def _neighbours(values: np.ndarray, batch: Batch, window: int) -> np.ndarray:
+    """The ``values`` (per line: a value or a row) of the lines -``window``
+    to ``window`` (0 left out) away in the same document, side by side;
+    `MISSING` beyond the document's edges."""
+    values = values.astype(np.float32).reshape(len(values), -1)
+    n, k = values.shape
+    index = np.arange(n)
+    first, end = batch.starts[batch.doc_of], batch.starts[batch.doc_of + 1]
+    offsets = [offset for offset in range(-window, window + 1) if offset]
+    out = np.empty((n, len(offsets), k), dtype=np.float32)
+    for j, offset in enumerate(offsets):
+        source = index + offset
+        inside = (source >= first) & (source < end)
+        out[:, j] = np.where(inside[:, None], values[np.clip(source, 0, n - 1)], MISSING)
+    return out.reshape(n, len(offsets) * k)
+
+
 def _line_features(batch: Batch, lexical: np.ndarray, window: int) -> np.ndarray:
     """Shape features and lexical score of each line, and the main ones of
     its neighbours."""
-    score = _logit(lexical)[:, None]
+    score = _logit(lexical)
     neighbour = np.column_stack([batch.shape[:, NEIGHBOUR_FEATURES], score])
-    parts = [batch.shape, score]
-    for offset in range(-window, window + 1):
-        if offset:
-            parts.append(_shifted(neighbour, batch, offset, MISSING))
-    return np.hstack(parts).astype(np.float32)
+    score = score.astype(np.float32)[:, None]
+    return np.hstack([batch.shape, score, _neighbours(neighbour, batch, window)])
 
 
 def _sequence_features(
@@ -299,13 +303,16 @@ def _sequence_features(
 ) -> np.ndarray:
     """Neighbours' line-stage scores, running means and main-block position."""
     score = _logit(line).astype(np.float32)
-    parts = [score[:, None]]
-    parts += [_shifted(score, batch, o, MISSING)[:, None] for o in range(-window, window + 1) if o]
-    for k in (2, 5, 15, 40):
-        parts.append(windowed_mean(line, batch.doc_of, batch.starts, k)[:, None])
-    parts.append(_main_block(batch, line, structure))
-    parts.append(batch.shape[:, SEQUENCE_OWN_FEATURES])
-    return np.hstack(parts).astype(np.float32)
+    means = [windowed_mean(line, batch.doc_of, batch.starts, k) for k in (2, 5, 15, 40)]
+    return np.hstack(
+        [
+            score[:, None],
+            _neighbours(score, batch, window),
+            np.column_stack(means).astype(np.float32),
+            _main_block(batch, line, structure),
+            batch.shape[:, SEQUENCE_OWN_FEATURES],
+        ]
+    )
 
 
 def _main_block(batch: Batch, line: np.ndarray, structure: bool = True) -> np.ndarray:
@@ -319,42 +326,62 @@ def _main_block(batch: Batch, line: np.ndarray, structure: bool = True) -> np.nd
     stricter block (body probability minus 0.65)."""
     words = np.expm1(batch.shape[:, 1]).astype(np.float64)  # log_words is column 1
     weight = np.sqrt(words + 1)
-    gain = (0.5 - line) * weight
-    strict = (0.35 - line) * weight
-    confident = (line > 0.7).astype(np.float64)
-    out = np.zeros((len(line), 7 if structure else 3), dtype=np.float32)
-    for d in range(len(batch.starts) - 1):
-        lo, hi = batch.starts[d], batch.starts[d + 1]
-        if lo == hi:
-            continue
-        start, end = _best_segment(gain[lo:hi])
-        k = np.arange(hi - lo)
-        distance = np.where(k < start, k - start, np.where(k > end, k - end, 0))
-        out[lo:hi, 0] = distance == 0
-        out[lo:hi, 1] = np.sign(distance) * np.log1p(np.abs(distance))
-        out[lo:hi, 2] = (end - start + 1) / (hi - lo)
-        if not structure:
-            continue
-        cum = np.concatenate([[0.0], np.cumsum(confident[lo:hi])])
-        after = cum[k] - cum[end + 1]  # confident debris in (end, k)
-        before = cum[start] - cum[np.minimum(k + 1, hi - lo)]  # in (k, start)
+    index = np.arange(len(line))
+    lines = np.diff(batch.starts)[batch.doc_of]
+    start, end = _best_segments((0.5 - line) * weight, batch)
+    distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+    columns = [distance == 0, _signed_log(distance), (end - start + 1) / lines]
+    if structure:
+        confident = np.zeros(len(line) + 1)  # confident debris lines before each line
+        np.cumsum(line > 0.7, out=confident[1:])
+        after = confident[index] - confident[end + 1]  # in (end, line)
+        last = batch.starts[batch.doc_of + 1]
+        before = confident[start] - confident[np.minimum(index + 1, last)]  # in (line, start)
         between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
-        out[lo:hi, 3] = np.sign(between) * np.log1p(np.abs(between))
-        s2, e2 = _best_segment(strict[lo:hi])
-        distance2 = np.where(k < s2, k - s2, np.where(k > e2, k - e2, 0))
-        out[lo:hi, 4] = distance2 == 0
-        out[lo:hi, 5] = np.sign(distance2) * np.log1p(np.abs(distance2))
-        out[lo:hi, 6] = (e2 - s2 + 1) / (hi - lo)
-    return out
+        start, end = _best_segments((0.35 - line) * weight, batch)
+        distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+        columns += [_signed_log(between), distance == 0, _signed_log(distance)]
+        columns.append((end - start + 1) / lines)
+    return np.column_stack(columns).astype(np.float32)
 
 
-def _best_segment(gain: np.ndarray) -> tuple[int, int]:
-    """Start and end (inclusive) of the maximum-sum contiguous run."""
-    cum = np.concatenate([[0.0], np.cumsum(gain)])
-    lowest_before = np.minimum.accumulate(cum[:-1])
-    best_end = int(np.argmax(cum[1:] - lowest_before))
-    best_start = int(np.argmin(cum[: best_end + 1]))
-    return best_start, best_end
+def _signed_log(x: np.ndarray) -> np.ndarray:
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def _best_segments(gain: np.ndarray, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
+    """Per line, the first and last line (batch indices) of its document's
+    maximum-sum contiguous run of ``gain``: the run ends where the sum so far
+    minus its lowest earlier value peaks, and starts at that lowest point."""
+    doc_of = batch.doc_of
+    before = np.zeros(len(gain) + 1)  # sum of gain before each line (and after the last)
+    np.cumsum(gain, out=before[1:])
+    lowest = before[:-1].copy()  # lowest of `before` in the document up to each line
+    first = batch.starts[doc_of]
+    step = 1
+    while step < len(gain):  # a log-step running minimum that stops at document starts
+        reach = np.flatnonzero(np.arange(step, len(gain)) - step >= first[step:]) + step
+        lowest[reach] = np.minimum(lowest[reach], lowest[reach - step])
+        step *= 2
+    rise = before[1:] - lowest
+    opening = batch.starts[:-1]
+    filled = opening < batch.starts[1:]  # documents with lines
+    peak = np.zeros(len(opening))
+    peak[filled] = np.maximum.reduceat(rise, opening[filled])
+    end = np.zeros(len(opening), dtype=np.int64)
+    end[filled] = _first_where(rise == peak[doc_of], opening[filled])
+    low = np.zeros(len(opening))
+    low[filled] = lowest[end[filled]]
+    start = np.zeros(len(opening), dtype=np.int64)
+    start[filled] = _first_where(before[:-1] == low[doc_of], opening[filled])
+    return start[doc_of], end[doc_of]
+
+
+def _first_where(mask: np.ndarray, opening: np.ndarray) -> np.ndarray:
+    """For each document (its first line ``opening``), the first line where
+    ``mask`` holds; every document has one."""
+    hits = np.flatnonzero(mask)
+    return hits[np.searchsorted(hits, opening)]
 
 
 def _per_document(batch: Batch, probability: np.ndarray, lengths: list[int]) -> list[np.ndarray]:

@@ -1,9 +1,25 @@
 """Per-line features: known lines get the values their names promise."""
 
+import re
+import zlib
+
 import numpy as np
 import pytest
 
-from stripper.features import SHAPE_NAMES, featurize, stoplist, windowed_mean
+from stripper.features import (
+    _CLOSERS,
+    _STRIPPED,
+    _WORD,
+    SHAPE_NAMES,
+    _crc32_runs,
+    _first_and_last,
+    _Lines,
+    _lower,
+    _runs,
+    featurize,
+    stoplist,
+    windowed_mean,
+)
 
 SENTENCE = "The council voted on Tuesday evening to build a second bridge across the river."
 
@@ -113,3 +129,61 @@ def test_windowed_mean_stays_inside_each_document():
     doc_of = np.array([0, 0, 1, 1])
     starts = np.array([0, 2, 4])
     assert windowed_mean(values, doc_of, starts, 5).tolist() == [1.0, 1.0, 0.0, 0.0]
+
+
+# -- the vectorised tokeniser agrees with Python's re and str ------------------
+MULTILINGUAL = (
+    "Café naïve façade déjà-vu l'été Œuvre Ærø Straße STRASSE ÇAĞ ıstanbul iç\n"
+    "北京欢迎你 東京 한국어 שלום مرحبا Москва ΑΘΗΝΑ ά e\u0301t\u00e9 ﬁne Ⅻ\n"
+    "😀🎉 emoji👍ok x²³ ½ ١٢٣ 123 4.5 snake_case __init__ A_B 𝐀𝐁𝐂 𐐀𐐨\u200bzero\u00a0nbsp"
+)
+
+
+def words(text: str) -> list[str]:
+    """The words `featurize` hashes, as strings."""
+    lines = _Lines.of(text.split("\n"))
+    starts, ends = _runs((lines.flags & _WORD) > 0)
+    lower = _lower(lines.cp)
+    return ["".join(map(chr, lower[a:b])) for a, b in zip(starts, ends)]
+
+
+def test_words_are_the_re_words_of_the_lower_cased_text():
+    assert words(MULTILINGUAL) == re.findall(r"\w+", MULTILINGUAL.lower())
+
+
+def test_words_lower_case_character_by_character():
+    # the two known differences: str.lower() writes "i" + a combining dot for
+    # "İ" (splitting the word) and a final sigma for the last "Σ"
+    assert re.findall(r"\w+", "İstanbul ΟΔΟΣ".lower()) == ["i", "stanbul", "οδος"]
+    assert words("İstanbul ΟΔΟΣ") == ["istanbul", "οδοσ"]
+
+
+def test_first_and_last_characters_are_those_of_the_string_methods():
+    lines = ["  «Hello» ", "\u200b)", "x\u200b)", "abc)\u200b", "\u200b", "”", "Wait…”", "a", "(b)"]
+    lines += ["", "  ", ") ) ", "x ) ”\u00a0", "\t*", "» a", "a\u200b\u200b"]
+    batch = _Lines.of(lines)
+    first, last = _first_and_last(batch, np.arange(len(lines)))
+    char = lambda at: chr(batch.cp[at]) if at >= 0 else ""  # noqa: E731
+    stripped = [line.strip(_STRIPPED) for line in lines]
+    assert [char(at) for at in first] == [s[:1] for s in stripped]
+    assert [char(at) for at in last] == [s.rstrip(_CLOSERS)[-1:] for s in stripped]
+
+
+def test_stopwords_and_copies_are_found_in_any_script_and_case(stopwords):
+    doc = ["FÜR über UND", "Москва ΑΘΗΝΑ", "москва αθηνα", "für Über und"]
+    batch = featurize([doc], stopwords)
+    assert column(batch, "stopword_share").tolist() == [1.0, 0.0, 0.0, 1.0]
+    assert np.exp(column(batch, "duplicates")).round().tolist() == [2, 2, 2, 2]
+
+
+def test_a_line_with_a_line_feed_is_refused(stopwords):
+    with pytest.raises(ValueError, match="line feed"):
+        featurize([["one\ntwo"]], stopwords)
+
+
+def test_feature_columns_hash_words_with_zlib_crc32_as_trained_models_expect():
+    words = ["hello", "straße", "北京", "😀x", "é", "a" * 300, "ß" * 200, "x", "\udc80"]
+    words += ["b" * 255, "c" * 256, "é" * 128, "d" * 257]  # around the tables' reach
+    values = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    crcs = _crc32_runs(values, np.array([len(w) for w in words]))
+    assert crcs.tolist() == [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words]

@@ -9,10 +9,12 @@ import numpy as np
 import pytest
 
 from stripper.config import Config
+from stripper.features import Batch
 from stripper.labels import iter_labelled
 from stripper.model import (
     LineModel,
     ModelVersionError,
+    _best_segments,
     best_threshold,
     card_path,
     load_model,
@@ -131,3 +133,19 @@ def test_a_model_built_on_other_line_features_is_refused_clearly(fitted, tmp_pat
 def test_a_missing_model_file_names_the_train_command(tmp_path):
     with pytest.raises(FileNotFoundError, match="stripper train"):
         load_model(tmp_path / "none.joblib")
+
+
+def test_best_segments_are_each_documents_maximum_sum_runs():
+    rng = np.random.default_rng(3)
+    sizes = [0, 1, 7, 0, 40, 2, 130]
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    doc_of = np.repeat(np.arange(len(sizes)), sizes)
+    batch = Batch(None, None, doc_of, starts, [])
+    gain = rng.normal(size=len(doc_of))
+    start, end = _best_segments(gain, batch)
+    for d, (lo, hi) in enumerate(zip(starts[:-1], starts[1:])):
+        if lo == hi:
+            continue
+        runs = [(gain[a : b + 1].sum(), -b, -a) for a in range(lo, hi) for b in range(a, hi)]
+        _, last, first = max(runs)  # ties: the earliest end, then the earliest start
+        assert (start[lo:hi] == -first).all() and (end[lo:hi] == -last).all(), d
