@@ -33,7 +33,7 @@ from .config import Config
 from .features import SHAPE_NAMES, featurize, stoplist
 from .html import BLOCKS, PARAGRAPHS, SKIPPED, parse_html
 from .lines import join_kept
-from .model import check_features, debris_probability, thread_limit
+from .model import check_features, debris_probability, linear_score, thread_limit
 
 # ---------------------------------------------------------------- DOM flags
 
@@ -576,7 +576,7 @@ class HtmlModel:
     def _predict_blocks(self, X: np.ndarray, lexical, starts: np.ndarray) -> np.ndarray:
         """Debris probability of every block of the pages in ``X``, in one array."""
         if self.lexical:
-            X = np.hstack([X, self.lexical_.decision_function(lexical)[:, None].astype(np.float32)])
+            X = np.hstack([X, linear_score(self.lexical_, lexical)[:, None].astype(np.float32)])
         rows = Config().predict_rows
         first = debris_probability(self.stage1_, X, rows)
         p = first.copy()
