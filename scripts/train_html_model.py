@@ -3,9 +3,9 @@
 Pages of the corpora the shipped model may learn from (cleaneval-dev,
 cleaneval-final, cleanportaleval, readability, trafilatura-eval) are walked
 into blocks (`stripper.dom.page_blocks`) and each block is labelled body or
-debris: by aligning it to the gold text (`stripper.corpora.align_lines`)
-or, for trafilatura-eval, by its keep/drop snippets. dragnet and l3s-gn1
-are never read here.
+debris as `stripper.corpora.label_page` labels lines: by aligning it to the
+gold text or, for trafilatura-eval, by its keep/drop snippets; blocks of
+reader-comment threads are debris. dragnet and l3s-gn1 are never read here.
 
     python scripts/train_html_model.py                   # writes stripper/data/html_model.*
     python scripts/train_html_model.py --limit 300 --out /tmp/m.joblib
@@ -26,17 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from stripper.corpora import (  # noqa: E402
-    COMMENT_KEEPERS,
-    DEFAULT_DATASETS,
-    align_lines,
-    iter_corpus,
-    label_by_snippets,
-)
+from stripper.corpora import DEFAULT_DATASETS, iter_corpus, label_page  # noqa: E402
 from stripper.dom import (  # noqa: E402
     Blocks,
     HtmlModel,
-    in_thread,
     page_blocks,
     shipped_html_model_path,
 )
@@ -49,14 +42,14 @@ TRAIN_CORPORA = (
     "trafilatura-eval",
 )
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
+#: Version of the labelling rules, part of the label cache's keys.
+LABELS = "threads-debris"
 
 
 def block_labels(page, blocks: Blocks) -> list[bool | None]:
-    """Per block: True debris, False body, None unknown — from gold or snippets."""
-    if page.gold is None:
-        labels = label_by_snippets(blocks.lines, page.keep_snippets, page.drop_snippets)
-    else:
-        labels = align_lines(blocks.lines, page.gold)
+    """Per block: True debris, False body, None unknown, as `label_page` labels
+    the page's naive rendering (its lines are the blocks)."""
+    labels = label_page(page, "\n".join(blocks.lines))
     return [label for line, label in zip(blocks.lines, labels) if line]
 
 
@@ -75,15 +68,13 @@ def load_corpus(datasets: Path, corpus: str, limit: int = 0, labels: bool = True
         blocks = page_blocks(page.html)
         labs = None
         if labels:  # aligning is slow: labels are cached by page and block text
-            key = hashlib.sha1("\n".join([corpus, page.page_id, *blocks.lines]).encode())
+            key = hashlib.sha1("\n".join([LABELS, corpus, page.page_id, *blocks.lines]).encode())
             path = LABEL_CACHE / f"{key.hexdigest()}.json"
             if path.exists():
                 labs = json.loads(path.read_text("utf-8"))
             else:
                 labs = block_labels(page, blocks)
                 path.write_text(json.dumps(labs), encoding="utf-8")
-        if labs is not None and corpus.startswith(COMMENT_KEEPERS):
-            labs = [None if t else v for v, t in zip(labs, in_thread(blocks))]
         out.append({"page": page, "blocks": blocks, "labels": labs})
     return out
 
@@ -148,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
             "corpora": corpora,
             "source": str(args.datasets),
             "labels": "align_lines against gold; trafilatura-eval by keep/drop snippets; "
-            "cleaneval blocks in reader-comment threads unlabelled",
+            "blocks in reader-comment threads debris (stripper.corpora.label_page)",
             "counts": counts,
         },
         "seed": args.seed,

@@ -453,18 +453,19 @@ def snippet_accuracy(output: str, keep: Sequence[str], drop: Sequence[str]) -> t
     return correct, len(keep) + len(drop)
 
 
-#: Corpora whose gold keeps reader comments as article text; stripper does
-#: not, so their lines in a comment thread are left unlabelled.
-COMMENT_KEEPERS = ("cleaneval",)
-
-
 def label_page(page: Page, text: str) -> list[bool | None]:
-    """Label the lines of ``text`` (a rendering of ``page``) by its gold or snippets."""
+    """Label the lines of ``text`` (a rendering of ``page``) by its gold or snippets.
+
+    Reader comments are debris for stripper, whatever a corpus's convention
+    (CleanEval's gold keeps them, trafilatura-eval's snippets seldom cover
+    them): lines the DOM places only in a comment thread after the main text
+    (`stripper.dom.thread_lines`) are labelled debris, as the HTML mode
+    judges them.
+    """
     lines = text.split("\n")
     if page.gold is None:
-        return label_by_snippets(lines, page.keep_snippets, page.drop_snippets)
-    labels = align_lines(lines, page.gold)
-    if page.corpus.startswith(COMMENT_KEEPERS):
-        thread = thread_lines(page_blocks(page.html))
-        labels = [None if " ".join(t.split()) in thread else v for t, v in zip(lines, labels)]
-    return labels
+        labels = label_by_snippets(lines, page.keep_snippets, page.drop_snippets)
+    else:
+        labels = align_lines(lines, page.gold)
+    thread = thread_lines(page_blocks(page.html))
+    return [True if " ".join(t.split()) in thread else v for t, v in zip(lines, labels)]

@@ -208,12 +208,21 @@ _THREAD_GOLD = (
 )
 
 
-@pytest.mark.parametrize("corpus, unlabelled", [("cleaneval-final", True), ("dragnet", False)])
-def test_comment_threads_are_unlabelled_only_where_gold_keeps_comments(corpus, unlabelled):
+@pytest.mark.parametrize("corpus", ["cleaneval-final", "dragnet"])
+def test_comment_threads_are_debris_whatever_the_gold_keeps(corpus):
     page = Page(corpus, "1", "example.org", "", _THREAD_PAGE, _THREAD_GOLD)
     text = html_to_text(_THREAD_PAGE)
     labels = dict(zip(text.split("\n"), label_page(page, text)))
-    assert labels["About time, the old one had been crumbling for a decade at least."] is (
-        None if unlabelled else False
-    )
+    assert labels["About time, the old one had been crumbling for a decade at least."] is True
     assert labels["Harbour wall repaired"] is False
+
+
+def test_comment_threads_are_debris_where_snippets_say_nothing():
+    page = Page(
+        "trafilatura-eval", "1", "example.org", "", _THREAD_PAGE, None,
+        keep_snippets=("the port authority said on Friday",), drop_snippets=(),
+    )  # fmt: skip
+    text = html_to_text(_THREAD_PAGE)
+    labels = dict(zip(text.split("\n"), label_page(page, text)))
+    assert labels["About time, the old one had been crumbling for a decade at least."] is True
+    assert labels["Harbour wall repaired"] is None
