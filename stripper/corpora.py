@@ -453,19 +453,30 @@ def snippet_accuracy(output: str, keep: Sequence[str], drop: Sequence[str]) -> t
     return correct, len(keep) + len(drop)
 
 
+#: Corpora whose gold keeps reader comments as article text, by convention.
+COMMENT_KEEPERS = ("cleaneval",)
+
+
 def label_page(page: Page, text: str) -> list[bool | None]:
     """Label the lines of ``text`` (a rendering of ``page``) by its gold or snippets.
 
-    Reader comments are debris for stripper, whatever a corpus's convention
-    (CleanEval's gold keeps them, trafilatura-eval's snippets seldom cover
-    them): lines the DOM places only in a comment thread after the main text
-    (`stripper.dom.thread_lines`) are labelled debris, as the HTML mode
-    judges them.
+    Reader comments are debris for stripper, as in the HTML mode: lines the
+    DOM places only in a comment thread after the main text
+    (`stripper.dom.thread_lines`) are labelled debris where the snippets say
+    nothing of them and where the gold keeps comments by convention
+    (`COMMENT_KEEPERS`); other gold decides for itself.
     """
     lines = text.split("\n")
     if page.gold is None:
         labels = label_by_snippets(lines, page.keep_snippets, page.drop_snippets)
-    else:
+        overrule = False
+    elif page.corpus.startswith(COMMENT_KEEPERS):
         labels = align_lines(lines, page.gold)
+        overrule = True
+    else:
+        return align_lines(lines, page.gold)
     thread = thread_lines(page_blocks(page.html))
-    return [True if " ".join(t.split()) in thread else v for t, v in zip(lines, labels)]
+    return [
+        True if (v is None or overrule) and " ".join(t.split()) in thread else v
+        for t, v in zip(lines, labels)
+    ]
