@@ -84,7 +84,8 @@ class LineModel(ClassifierMixin, BaseEstimator):
         folds = _folds(batch, groups, labelled, config)
 
         self.lexical_ = _lexical_stage(config)
-        lexical = _out_of_fold(self.lexical_, batch.lexical, target, labelled, weight, folds)
+        decided = labelled & ~word_ambiguous(batch.lexical, groups, batch.doc_of, target, labelled)
+        lexical = _out_of_fold(self.lexical_, batch.lexical, target, decided, weight, folds)
         line_features = _line_features(batch, lexical, config.window)
         self.line_ = _tree_stage(config, config.line_trees, config.line_leaves)
         line = _out_of_fold(self.line_, line_features, target, labelled, weight, folds)
@@ -186,6 +187,28 @@ def best_threshold(probability: np.ndarray, debris: np.ndarray, words: np.ndarra
         recall = tp / max(words[body].sum(), 1)
         scores.append(2 * precision * recall / max(precision + recall, 1e-9))
     return float(candidates[int(np.argmax(scores))])
+
+
+def word_ambiguous(
+    lexical: sp.csr_matrix, groups, doc_of: np.ndarray, target: np.ndarray, labelled: np.ndarray
+) -> np.ndarray:
+    """Labelled lines whose words (lexical row) carry both labels within their
+    group (outlet): a caption and the paragraph it repeats share every word,
+    so only the later stages (quote style, copies, place) can tell them
+    apart, and the word stage would learn nothing from them but noise.
+    """
+    group = np.unique(np.asarray(groups if groups is not None else doc_of), return_inverse=True)[1]
+    columns = lexical.indices.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    ends = np.cumsum(np.diff(lexical.indptr))
+    total = np.concatenate([[np.uint64(0)], np.cumsum(columns)])  # wraps, as a hash should
+    signature = total[ends] - total[ends - np.diff(lexical.indptr)]
+    key = signature * np.uint64(1_000_003) + group.ravel()[doc_of].astype(np.uint64)
+    _, cluster = np.unique(key, return_inverse=True)
+    cluster = cluster.ravel()
+    size = np.bincount(cluster, weights=labelled)
+    debris = np.bincount(cluster, weights=labelled & target)
+    mixed = (debris > 0) & (debris < size)
+    return labelled & mixed[cluster]
 
 
 def _line_targets(batch: Batch, y: Sequence[Labels]) -> tuple[np.ndarray, np.ndarray]:

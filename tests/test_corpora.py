@@ -218,12 +218,12 @@ def test_comment_threads_are_debris_where_the_gold_keeps_comments_by_convention(
     assert labels["Harbour wall repaired"] is False
 
 
-def test_comment_threads_are_debris_where_snippets_say_nothing():
+def test_lines_snippets_say_nothing_of_stay_unlabelled_in_comment_threads_too():
     page = Page(
         "trafilatura-eval", "1", "example.org", "", _THREAD_PAGE, None,
         keep_snippets=("the port authority said on Friday",), drop_snippets=(),
     )  # fmt: skip
     text = html_to_text(_THREAD_PAGE)
     labels = dict(zip(text.split("\n"), label_page(page, text)))
-    assert labels["About time, the old one had been crumbling for a decade at least."] is True
+    assert labels["About time, the old one had been crumbling for a decade at least."] is None
     assert labels["Harbour wall repaired"] is None

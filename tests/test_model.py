@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from stripper.config import Config
-from stripper.features import Batch
+from stripper.features import Batch, featurize, stoplist
 from stripper.labels import iter_labelled
 from stripper.model import (
     LineModel,
@@ -19,6 +19,7 @@ from stripper.model import (
     card_path,
     load_model,
     save_model,
+    word_ambiguous,
 )
 
 DATA = Path(__file__).resolve().parent.parent / "training_data"
@@ -149,3 +150,17 @@ def test_best_segments_are_each_documents_maximum_sum_runs():
         runs = [(gain[a : b + 1].sum(), -b, -a) for a in range(lo, hi) for b in range(a, hi)]
         _, last, first = max(runs)  # ties: the earliest end, then the earliest start
         assert (start[lo:hi] == -first).all() and (end[lo:hi] == -last).all(), d
+
+
+def test_lines_whose_words_carry_both_labels_in_an_outlet_are_ambiguous_to_the_word_stage():
+    caption = 'Officials said the talks were "constructive" and would go on.'
+    paragraph = "Officials said the talks were \u201cconstructive\u201d and would go on."
+    docs = [[caption, paragraph, "Share this"], ["Share this", caption], [caption]]
+    labels = [[True, False, True], [True, True], [False]]
+    batch = featurize(docs, stoplist())
+    target = np.array([label for doc in labels for label in doc])
+    labelled = np.ones(len(target), dtype=bool)
+    ambiguous = word_ambiguous(batch.lexical, ["a", "a", "b"], batch.doc_of, target, labelled)
+    # the caption and its paragraph share every word in outlet "a"; "Share this"
+    # is always debris; outlet "b" has the sentence once, as body
+    assert ambiguous.tolist() == [True, True, False, False, True, False]
