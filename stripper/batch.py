@@ -531,13 +531,14 @@ class Session:
         """
         originals = {item.path.resolve() for item in inputs}
         outputs = [self._output(item) for item in inputs]
+        resolved = [out.resolve() for out in outputs]  # each resolve reads every folder
         claims: dict[Path, list[Path]] = {}
-        for item, out in zip(inputs, outputs):
-            claims.setdefault(out.resolve(), []).append(item.path)
+        for item, real in zip(inputs, resolved):
+            claims.setdefault(real, []).append(item.path)
         plan = []
-        for item, out in zip(inputs, outputs):
-            others = [str(path) for path in claims[out.resolve()] if path != item.path]
-            if out.resolve() in originals or _same_file(out, item.path):
+        for item, out, real in zip(inputs, outputs, resolved):
+            others = [str(path) for path in claims[real] if path != item.path]
+            if real in originals or _same_file(out, item.path):
                 self.fail(str(item.path), f"output {out} is an input file; refusing to write it")
             elif others:
                 clash = f"output {out} is also the output of {', '.join(others)}"
