@@ -128,18 +128,19 @@ def _word_bits(words: str) -> int:
 def element_flags(element: etree._Element, tag: str) -> int:
     """Flag bits an element carries by its own tag, class/id words and visibility."""
     bits = _TAG_BITS.get(tag, 0)
-    attrib = element.attrib
-    if not attrib:
+    names = element.keys()  # a plain list: cheaper than the attrib mapping
+    if not names:
         return bits
-    words = f"{attrib.get('class', '')} {attrib.get('id', '')} {attrib.get('role', '')}"
+    get = element.get
+    words = f"{get('class', '')} {get('id', '')} {get('role', '')}"
     if len(words) > 2:
         bits |= _word_bits(words)
         if tag in _PAGE_TAGS:
             bits &= ~_THREAD_BIT
     if (
-        "hidden" in attrib
-        or attrib.get("aria-hidden") == "true"
-        or ("style" in attrib and _HIDDEN_STYLE.search(attrib["style"].lower()))
+        "hidden" in names
+        or get("aria-hidden") == "true"
+        or ("style" in names and _HIDDEN_STYLE.search(get("style").lower()))
     ):
         bits |= _HIDDEN_BIT
     return bits
@@ -244,7 +245,7 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
                 continue
             if tag in PARAGRAPHS:
                 writer.end_paragraph()
-            elif tag in BLOCKS:
+            elif tag in BLOCKS and writer.fragments:
                 writer.end_line()
             if tag == "pre":
                 writer.in_pre += 1
@@ -273,7 +274,7 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
             if tag not in SKIPPED:
                 if tag in PARAGRAPHS:
                     writer.end_paragraph()
-                elif tag in BLOCKS:
+                elif tag in BLOCKS and writer.fragments:  # (most block edges end no text)
                     writer.end_line()
                 if tag == "pre":
                     writer.in_pre -= 1
