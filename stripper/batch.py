@@ -88,6 +88,7 @@ class Tally:
     lines_kept: int = 0
     lines_removed: int = 0
     bytes_removed: int = 0
+    emptied: int = 0  #: documents with text of which every line was removed
     skipped: int = 0
     failed: int = 0
     failures: list[Failure] = field(default_factory=list)
@@ -101,6 +102,7 @@ class Tally:
         self.lines_kept += cleaned.lines_kept
         self.lines_removed += cleaned.lines_removed
         self.bytes_removed += cleaned.bytes_removed
+        self.emptied += cleaned.lines_removed > 0 and cleaned.lines_kept == 0
         if report:
             self.report.append(report_entry(source, cleaned.verdicts, **where))
 
@@ -122,6 +124,7 @@ _COUNTS = (
     "lines_kept",
     "lines_removed",
     "bytes_removed",
+    "emptied",
     "skipped",
     "failed",
 )
@@ -630,6 +633,11 @@ class Session:
             f"{t.documents:,} document{'s' * (t.documents != 1)}",
             f"{t.lines_kept:,} line{'s' * (t.lines_kept != 1)} kept",
             f"{t.lines_removed:,} removed ({t.bytes_removed:,} bytes)",
+            *(
+                [f"{t.emptied:,} document{'s' * (t.emptied != 1)} left empty (--report shows why)"]
+                if t.emptied
+                else []
+            ),
             f"{t.skipped:,} skipped"
             + (" (output exists; --overwrite redoes)" if t.skipped else ""),
             f"{t.failed:,} failed",

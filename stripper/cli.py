@@ -87,6 +87,11 @@ report (--report FILE):
   line, "lines": [{{"n": line number from 1, "text": ..., "debris": true|false,
   "p": probability of debris}}, ...]}} ("record"/"line" for JSONL only).
 
+summary:
+  Files, documents, lines kept and removed, documents left empty (they had
+  text and lost every line: an error page rightly, an article by a model
+  mistake; --report shows each line's probability), skipped and failed.
+
 exit status:
   0 all inputs cleaned (or skipped), 1 some inputs failed (each is named on
   stderr), 2 the command line is wrong.

@@ -70,13 +70,14 @@ class Run:
         """The numbers of the closing summary line."""
         match = re.search(
             r"stripper: ([\d,]+) files?, ([\d,]+) documents?, ([\d,]+) lines? kept, ([\d,]+) "
-            r"removed \(([\d,]+) bytes\), ([\d,]+) skipped.*, ([\d,]+) failed in [\d.]+ s",
+            r"removed \(([\d,]+) bytes\), (?:([\d,]+) documents? left empty [^,]*, )?"
+            r"([\d,]+) skipped.*, ([\d,]+) failed in [\d.]+ s",
             self.err,
         )
         assert match, f"no summary in: {self.err!r}"
-        names = ["files", "documents", "kept", "removed", "bytes", "skipped", "failed"]
+        names = ["files", "documents", "kept", "removed", "bytes", "empty", "skipped", "failed"]
         return {
-            name: int(value.replace(",", ""))
+            name: int((value or "0").replace(",", ""))
             for name, value in zip(names, match.groups(), strict=True)
         }
 
@@ -166,7 +167,18 @@ def test_summary_counts_match_what_was_cleaned(tmp_path: Path, run) -> None:
     written = sum((tmp_path / f"{n}.clean.txt").stat().st_size for n in ("a", "b"))
     originals = sum((tmp_path / f"{n}.txt").stat().st_size for n in ("a", "b"))
     assert summary["bytes"] == originals - written
-    assert (summary["skipped"], summary["failed"]) == (0, 0)
+    assert (summary["empty"], summary["skipped"], summary["failed"]) == (0, 0, 0)
+
+
+def test_summary_names_documents_of_which_every_line_was_removed(tmp_path: Path, run) -> None:
+    write(tmp_path / "story.txt", ARTICLE)
+    write(tmp_path / "footer.txt", "Powered by Blogger.\nScroll to Top\n")
+    write(tmp_path / "blank.txt", "\n\n")
+    result = run("clean", tmp_path)
+    assert (tmp_path / "footer.clean.txt").read_text() == ""
+    assert result.summary["documents"] == 3
+    assert result.summary["empty"] == 1
+    assert "1 document left empty (--report shows why)" in result.err
 
 
 def test_output_dir_mirrors_the_input_tree(tmp_path: Path, run) -> None:
