@@ -181,6 +181,8 @@ class _BlockWriter:
         """Add a non-empty text fragment read inside ``frame`` (see `extract_blocks`)."""
         if self.context is None and not text.isspace():
             self.context = frame
+        elif not self.fragments and not frame[5]:
+            return  # layout whitespace between blocks: the line would strip it
         self.fragments.append(text)
         if frame[5]:
             self.link += len(text)
