@@ -3,6 +3,7 @@
     python scripts/benchmark.py                 # generated scraped-like pages
     python scripts/benchmark.py --path DIR      # your own .txt files
     python scripts/benchmark.py --docs 3000 --lines 170
+    python scripts/benchmark.py --html          # HTML mode against trafilatura
 
 Prints, for one process (the API, in batches) and for the command line with
 ``--workers 2``: documents/s, MB/s and peak resident memory; then the time
@@ -11,6 +12,11 @@ The one-process line also gives documents per CPU second, which other
 programs running on the machine disturb much less than the elapsed time.
 The generated pages are shuffled lines of the labelled documents in
 ``training_data/`` (body and debris mixed), cut to the requested length.
+
+With ``--html``: pages/s of stripper's HTML mode and of trafilatura's
+``extract()`` (default settings) side by side, one thread, on the same
+corpus pages read from ``--datasets`` (``--pages`` per corpus). Accuracy
+of the two side by side: ``scripts/benchmark_html.py``.
 """
 
 from __future__ import annotations
@@ -27,8 +33,19 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from stripper import Stripper  # noqa: E402
+from stripper.corpora import DEFAULT_DATASETS, iter_corpus  # noqa: E402
 from stripper.labels import iter_labelled  # noqa: E402
 from stripper.training import DEFAULT_DATA  # noqa: E402
+
+CORPORA = (
+    "cleaneval-dev",
+    "cleaneval-final",
+    "cleanportaleval",
+    "readability",
+    "trafilatura-eval",
+    "dragnet",
+    "l3s-gn1",
+)
 
 
 def generate_pages(count: int, lines: int, seed: int = 0) -> list[str]:
@@ -84,6 +101,41 @@ def report(
     )
 
 
+def html_speed(datasets: Path, per_corpus: int) -> None:
+    """Print pages/s of stripper's HTML mode and trafilatura, per corpus and pooled."""
+    import trafilatura
+    from threadpoolctl import threadpool_limits
+
+    from stripper.dom import extract, load_html_model
+
+    model = load_html_model()
+    mine = theirs = pages = 0.0
+    print(f"{'corpus':<18} {'pages':>6} {'stripper':>10} {'trafilatura':>12}  ratio")
+    with threadpool_limits(1):
+        for corpus in CORPORA:
+            htmls = [page.html for page in iter_corpus(datasets / corpus)]
+            htmls = htmls[:per_corpus] if per_corpus else htmls
+            trafilatura.extract(htmls[0])  # warm-up: both load lazily
+            extract(htmls[0], model)
+            seconds = time.process_time()
+            for html in htmls:
+                extract(html, model)
+            seconds, started = time.process_time() - seconds, time.process_time()
+            for html in htmls:
+                trafilatura.extract(html)
+            their_seconds = time.process_time() - started
+            mine, theirs, pages = mine + seconds, theirs + their_seconds, pages + len(htmls)
+            print(
+                f"{corpus:<18} {len(htmls):>6} {len(htmls) / seconds:>8.1f}/s "
+                f"{len(htmls) / their_seconds:>10.1f}/s  {their_seconds / seconds:.2f}x"
+            )
+    print(
+        f"{'all':<18} {pages:>6.0f} {pages / mine:>8.1f}/s {pages / theirs:>10.1f}/s  "
+        f"{theirs / mine:.2f}x   (pages per CPU second, one thread; peak RSS "
+        f"{peak_rss_mb():.0f} MB)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -92,7 +144,15 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=3000, help="generated pages (default 3000)")
     parser.add_argument("--lines", type=int, default=170, help="lines per generated page")
     parser.add_argument("--workers", type=int, default=2, help="workers for the CLI run")
+    parser.add_argument("--html", action="store_true", help="HTML mode against trafilatura")
+    parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS, help="for --html")
+    parser.add_argument(
+        "--pages", type=int, default=200, help="--html: pages per corpus (0: all; default 200)"
+    )
     args = parser.parse_args()
+    if args.html:
+        html_speed(args.datasets, args.pages)
+        return
 
     pages = read_pages(args.path) if args.path else generate_pages(args.docs, args.lines)
     size = sum(len(p.encode("utf-8")) for p in pages) / len(pages)
