@@ -8,6 +8,10 @@ table: for each corpus and renderer, the shingle F1 (precision/recall) of
 * ``trafilatura``: trafilatura 2.x ``extract()`` on the original HTML,
   default settings (outputs are cached next to the corpus; pages/s shown);
 * ``ceiling``: exactly the lines the aligner labelled body;
+* ``stripper-html``: stripper's HTML mode on the original HTML, as
+  ``scripts/benchmark_html.py`` last measured it (out of fold by site; read
+  from the HTML model's card, the same in both renderings: it reads no
+  rendering);
 * ``stripper``: lines whose debris probability is under the threshold.
   Corpora the shipped model may train on are scored out of fold. By default
   (``--oof mix``) one model is fitted as the shipped one is: on
@@ -47,7 +51,7 @@ from stripper.scoring import shingle_scores
 DEFAULT_CACHE = Path.home() / ".cache" / "stripper" / "corpora"
 #: Corpora the shipped model must never train on: scored with a fixed model only.
 MEASURE_ONLY = ("dragnet", "l3s")
-SYSTEMS = ("raw", "c4", "trafilatura", "ceiling", "stripper")
+SYSTEMS = ("raw", "c4", "trafilatura", "ceiling", "stripper-html", "stripper")
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,21 @@ def score_cell(outputs: Sequence[str], pages: Sequence[CachedPage]) -> str:
     return f"{scores.f1:.3f} ({scores.precision:.2f}/{scores.recall:.2f})"
 
 
+def html_mode_cell(corpus: str) -> str:
+    """The HTML mode's score on ``corpus`` from the shipped HTML model's card."""
+    from stripper.dom import shipped_html_model_path
+
+    card = shipped_html_model_path().with_suffix(".json")
+    scores = json.loads(card.read_text("utf-8")).get("scores") if card.exists() else None
+    got = scores.get("corpora", {}).get(corpus) if isinstance(scores, dict) else None
+    if got is None:
+        return "n/a"
+    s = got["stripper"]
+    if s["p"] == s["r"] == s["f1"]:  # snippet corpora: accuracy in all three
+        return f"acc {s['f1']:.3f}"
+    return f"{s['f1']:.3f} ({s['p']:.2f}/{s['r']:.2f})"
+
+
 def read_cache(cache: Path, corpus: str) -> list[CachedPage]:
     """The manifest entries and gold texts of one cached corpus."""
     root = cache / corpus
@@ -256,7 +275,11 @@ def benchmark_corpus(corpus: str, args: argparse.Namespace) -> list[str]:
         if traf is not None:
             outputs["trafilatura"] = [traf.get(p.entry["page_id"], "") for p in pages]
         cells = [
-            score_cell(outputs[name], pages) if outputs.get(name) is not None else "n/a"
+            html_mode_cell(corpus)
+            if name == "stripper-html"
+            else score_cell(outputs[name], pages)
+            if outputs.get(name) is not None
+            else "n/a"
             for name in args.systems
         ]
         speed = f"{rate:.1f}" if rate else "cached"
