@@ -37,16 +37,6 @@ from stripper.corpora import DEFAULT_DATASETS, iter_corpus  # noqa: E402
 from stripper.labels import iter_labelled  # noqa: E402
 from stripper.training import DEFAULT_DATA  # noqa: E402
 
-CORPORA = (
-    "cleaneval-dev",
-    "cleaneval-final",
-    "cleanportaleval",
-    "readability",
-    "trafilatura-eval",
-    "dragnet",
-    "l3s-gn1",
-)
-
 
 def generate_pages(count: int, lines: int, seed: int = 0) -> list[str]:
     """Scraped-looking pages of ``lines`` lines built from training_data lines."""
@@ -108,11 +98,15 @@ def html_speed(datasets: Path, per_corpus: int) -> None:
 
     from stripper.dom import extract, load_html_model
 
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from benchmark_html import MEASURE_ONLY
+    from train_html_model import TRAIN_CORPORA
+
     model = load_html_model()
     mine = theirs = pages = 0.0
     print(f"{'corpus':<18} {'pages':>6} {'stripper':>10} {'trafilatura':>12}  ratio")
     with threadpool_limits(1):
-        for corpus in CORPORA:
+        for corpus in (*TRAIN_CORPORA, *MEASURE_ONLY):
             htmls = [page.html for page in iter_corpus(datasets / corpus)]
             htmls = htmls[:per_corpus] if per_corpus else htmls
             trafilatura.extract(htmls[0])  # warm-up: both load lazily
