@@ -43,7 +43,7 @@ TRAIN_CORPORA = (
 )
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
 #: Version of the labelling rules, part of the label cache's keys.
-LABELS = "threads-debris"
+LABELS = "threads-and-openers-debris"
 
 
 def block_labels(page, blocks: Blocks) -> list[bool | None]:

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from .dom import html_to_text, page_blocks, render_tree, thread_lines
+from .features import featurize
 from .html import close_titles, decode_html, parse_html
 from .lines import is_blank
 
@@ -463,7 +464,9 @@ def label_page(page: Page, text: str) -> list[bool | None]:
     Reader comments are debris for stripper, as in the HTML mode, so where a
     corpus's gold keeps them by convention (`COMMENT_KEEPERS`), the lines the
     DOM places only in a comment thread after the main text
-    (`stripper.dom.thread_lines`) are labelled debris instead. Lines the
+    (`stripper.dom.thread_lines`), and every line from a thread opener that
+    has most of the body above it ("12 Comments", "Leave a Reply"), are
+    labelled debris instead. Lines the
     snippets say nothing of stay unlabelled, comments too: labelled debris
     they won 0.015 on Dragnet but cost 0.02 on trafilatura-eval, whose
     first-person blog posts the text model then took for comments.
@@ -475,4 +478,21 @@ def label_page(page: Page, text: str) -> list[bool | None]:
     if not page.corpus.startswith(COMMENT_KEEPERS):
         return labels
     thread = thread_lines(page_blocks(page.html))
-    return [True if " ".join(t.split()) in thread else v for t, v in zip(lines, labels)]
+    labels = [True if " ".join(t.split()) in thread else v for t, v in zip(lines, labels)]
+    return _debris_after_thread_opener(lines, labels)
+
+
+def _debris_after_thread_opener(
+    lines: Sequence[str], labels: Sequence[bool | None]
+) -> list[bool | None]:
+    """Label debris every body line from the first comment-thread opener
+    ("12 Comments", "Leave a Reply") that has most of the body above it."""
+    batch = featurize([list(lines)], frozenset())
+    openers = set(batch.line_numbers[0][batch.opener].tolist())
+    words = [len(_WORD.findall(t)) if label is False else 0 for t, label in zip(lines, labels)]
+    seen, body = 0, sum(words)
+    for i, w in enumerate(words):
+        if i in openers and seen * 2 >= body > 0:
+            return [*labels[:i], *(True if v is False else v for v in labels[i:])]
+        seen += w
+    return list(labels)

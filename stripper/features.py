@@ -16,7 +16,9 @@ Three kinds of features come out:
   punctuation, capitals, stopword share, position, repetition in the
   document, fit to the document's main topic) — see `SHAPE_NAMES`.
 * the document structure (`Batch.doc_of`, `Batch.starts`), so later stages
-  can read neighbouring lines within each document.
+  can read neighbouring lines within each document, and the lines that open
+  a comment thread (`Batch.opener`: "12 Comments", "Leave a Reply"), so the
+  sequence stage can tell a thread under an article from the article.
 
 A word is a run of what Python's ``re`` matches with ``\\w`` (`str.isalnum`
 characters and ``_``), lower-cased, and is identified by a 64-bit hash of its
@@ -49,6 +51,21 @@ STOPLIST_LANGUAGES = (
 )  # fmt: skip
 
 _URL_WORDS = frozenset({"http", "https", "www", "com", "html", "php"})
+#: Words that name a comment thread, in a few languages ("say": "Have your say") ...
+_THREAD_WORDS = frozenset({
+    "comment", "comments", "response", "responses", "reply", "replies", "reactions",
+    "trackbacks", "pingbacks", "soundoff", "kommentar", "kommentare", "commentaire",
+    "commentaires", "comentario", "comentarios", "commento", "commenti", "reactie",
+    "reacties", "komentarze", "комментарии", "say",
+})  # fmt: skip
+#: ... and the other words a thread's heading is made of ("Leave a Reply").
+_HEADING_WORDS = _THREAD_WORDS | frozenset({
+    "leave", "a", "post", "add", "your", "new", "have", "no", "one", "cancel", "yet",
+    "show", "view", "all", "write", "reader", "readers", "user", "users",
+})  # fmt: skip
+#: "48 Responses to ...": a count, one of these, then "to" or "on".
+_COUNTED = frozenset({"comments", "responses", "replies", "thoughts"})
+_COUNT_WORDS, _COUNT_LINKS = frozenset({"no", "one"}), frozenset({"to", "on"})
 _SENTENCE_END = [ord(c) for c in ".!?…。！？"]
 _BULLETS = [ord(c) for c in "-•*·–—>»"]
 #: Stripped from both ends of a line before its first and last characters are read.
@@ -98,6 +115,7 @@ class Batch:
     doc_of: np.ndarray  #: document index of each line
     starts: np.ndarray  #: first line of each document; len(documents) + 1 entries
     line_numbers: list[np.ndarray]  #: per document, index of each non-blank line
+    opener: np.ndarray  #: lines that open a comment thread ("48 Responses to ...")
 
 
 def featurize(documents: Sequence[Sequence[str]], stopwords: frozenset[str]) -> Batch:
@@ -128,7 +146,7 @@ def featurize(documents: Sequence[Sequence[str]], stopwords: frozenset[str]) -> 
         columns.update(_document_features(columns, tokens, doc_of, starts, n))
         for j, name in enumerate(SHAPE_NAMES):
             shape[:, j] = columns[name]
-    return Batch(lexical, shape, doc_of, starts, numbers)
+    return Batch(lexical, shape, doc_of, starts, numbers, _thread_openers(tokens, n))
 
 
 # -- characters ---------------------------------------------------------------
@@ -419,7 +437,7 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return crc.astype(np.uint64)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _word_hashes(words: frozenset[str]) -> np.ndarray:
     """Sorted hashes of ``words``, as `_tokenize` hashes a word of the same characters."""
     listed = [w for w in words if w]
@@ -453,6 +471,8 @@ class _Tokens:
     pair_word: np.ndarray  #: word of each (line, word) pair, index into `hashes`
     pair_line: np.ndarray  #: line of each pair
     pair_count: np.ndarray  #: tokens of each pair
+    word: np.ndarray  #: word of each token, index into `hashes`
+    numeric: np.ndarray  #: whether each word of `hashes` is a number (ASCII digits)
 
 
 def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
@@ -473,6 +493,8 @@ def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
     first = order[new_word]  # first token of each distinct word
     at = np.cumsum(lengths) - lengths  # offset of each token in `values`
     spelling = values[_ragged_range(at[first], lengths[first])]
+    digits = ((spelling >= 48) & (spelling <= 57)).astype(np.int64)
+    offsets = np.cumsum(lengths[first]) - lengths[first]
     return _Tokens(
         line=line,
         hash=hashes,
@@ -483,7 +505,32 @@ def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
         pair_word=(np.cumsum(new_word) - 1)[pair_first],
         pair_line=by_word_line[pair_first],
         pair_count=np.diff(np.append(pair_first, len(order))),
+        word=word_of,
+        numeric=np.add.reduceat(digits, offsets) == lengths[first] if len(first) else new_word[:0],
     )
+
+
+def _thread_openers(tokens: _Tokens, n: int) -> np.ndarray:
+    """Lines that open a comment thread: a short heading of thread words
+    ("Comments (3)", "Leave a Reply") or a count of them ("48 Responses to
+    ...")."""
+    words = tokens.hashes  # distinct words: membership is looked up once per word
+    per_line = lambda member: np.bincount(  # noqa: E731
+        tokens.pair_line, weights=tokens.pair_count * member[tokens.pair_word], minlength=n
+    )
+    thread = per_line(_member(words, _THREAD_WORDS))
+    heading = per_line(_member(words, _HEADING_WORDS) | tokens.numeric)
+    opener = (tokens.per_line <= 6) & (thread > 0) & (heading == tokens.per_line)
+    long = np.flatnonzero(tokens.per_line >= 3)
+    at = (np.cumsum(tokens.per_line) - tokens.per_line)[long]  # first token of each line
+    count = tokens.numeric | _member(words, _COUNT_WORDS)
+    counted = (
+        count[tokens.word[at]]
+        & _member(words, _COUNTED)[tokens.word[at + 1]]
+        & _member(words, _COUNT_LINKS)[tokens.word[at + 2]]
+    )
+    opener[long[counted]] = True
+    return opener
 
 
 def _distinct(keys: np.ndarray) -> np.ndarray:

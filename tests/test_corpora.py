@@ -227,3 +227,16 @@ def test_lines_snippets_say_nothing_of_stay_unlabelled_in_comment_threads_too():
     labels = dict(zip(text.split("\n"), label_page(page, text)))
     assert labels["About time, the old one had been crumbling for a decade at least."] is None
     assert labels["Harbour wall repaired"] is None
+
+
+def test_lines_after_a_thread_opener_under_the_article_are_debris_where_gold_keeps_comments():
+    page_html = _THREAD_PAGE.replace(
+        '<div id="comments"><ol class="commentlist">', "<h3>2 Comments</h3><div>"
+    )
+    page_html = page_html.replace("<li>", "<div>").replace("</li>", "</div>").replace("</ol>", "")
+    page = Page("cleaneval-final", "1", "example.org", "", page_html, _THREAD_GOLD)
+    text = html_to_text(page_html)
+    labels = dict(zip(text.split("\n"), label_page(page, text)))
+    assert labels["2 Comments"] is True
+    assert labels["About time, the old one had been crumbling for a decade at least."] is True
+    assert labels["Harbour wall repaired"] is False

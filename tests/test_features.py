@@ -187,3 +187,21 @@ def test_feature_columns_hash_words_with_zlib_crc32_as_trained_models_expect():
     values = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     crcs = _crc32_runs(values, np.array([len(w) for w in words]))
     assert crcs.tolist() == [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words]
+
+
+@pytest.mark.parametrize(
+    "line, opener",
+    [
+        ("48 Responses to \u201cSearching for the harbour\u201d", True),
+        ("Comments (12)", True),
+        ("Leave a Reply Cancel reply", True),
+        ("No comments yet", True),
+        ("Have Your Say", True),
+        ("Comment becomes unnecessary at this point.", False),
+        ("Discussion", False),
+        ("Readers responded to the plan with anger and a petition of 4,000 names.", False),
+    ],
+)
+def test_comment_thread_openers_are_short_headings_of_thread_words(stopwords, line, opener):
+    batch = featurize([[SENTENCE, line]], stopwords)
+    assert batch.opener.tolist() == [False, opener]

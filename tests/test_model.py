@@ -141,7 +141,7 @@ def test_best_segments_are_each_documents_maximum_sum_runs():
     sizes = [0, 1, 7, 0, 40, 2, 130]
     starts = np.concatenate([[0], np.cumsum(sizes)])
     doc_of = np.repeat(np.arange(len(sizes)), sizes)
-    batch = Batch(None, None, doc_of, starts, [])
+    batch = Batch(None, None, doc_of, starts, [], None)
     gain = rng.normal(size=len(doc_of))
     start, end = _best_segments(gain, batch)
     for d, (lo, hi) in enumerate(zip(starts[:-1], starts[1:])):
