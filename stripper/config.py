@@ -63,6 +63,10 @@ class Config:
     #: Whether the sequence stage also reads the confident debris lines
     #: between a line and the main block and a stricter main block.
     structure_features: bool = True
+    #: Likely body words (words weighted by the line stage's body probability)
+    #: a comment-thread opener needs above it to count as opening a thread
+    #: under an article, not a "Comments" link in a share bar over one.
+    thread_article_words: float = 50.0
     #: Learning rate of both tree stages.
     learning_rate: float = 0.1
     #: L2 penalty of the lexical (SGD logistic) stage, and its passes.

@@ -76,7 +76,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
 
     def _fit(self, X, y, groups, sample_weight, config: Config) -> LineModel:
         self.stopwords_ = stoplist()
-        self.feature_names_ = SHAPE_NAMES
+        self.feature_names_ = FEATURE_NAMES
         batch = featurize(X, self.stopwords_)
         target, labelled = _line_targets(batch, y)
         weight = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
@@ -89,9 +89,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
         line_features = _line_features(batch, lexical, config.window)
         self.line_ = _tree_stage(config, config.line_trees, config.line_leaves)
         line = _out_of_fold(self.line_, line_features, target, labelled, weight, folds)
-        sequence_features = _sequence_features(
-            batch, line, config.context_window, config.structure_features
-        )
+        sequence_features = _sequence_features(batch, line, config)
         self.sequence_ = _tree_stage(config, config.sequence_trees, config.sequence_leaves)
         final = _out_of_fold(self.sequence_, sequence_features, target, labelled, weight, folds)
         self.classes_ = np.array([False, True])
@@ -132,7 +130,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
         lexical = expit(linear_score(self.lexical_, batch.lexical))
         line_features = _line_features(batch, lexical, config.window)
         line = debris_probability(self.line_, line_features, config.predict_rows)
-        features = _sequence_features(batch, line, config.context_window, config.structure_features)
+        features = _sequence_features(batch, line, config)
         return debris_probability(self.sequence_, features, config.predict_rows)
 
     @property
@@ -303,6 +301,11 @@ SEQUENCE_OWN_FEATURES = [
 ]
 
 
+#: The features a model is built on, as its file records them: the line
+#: features and the sequence stage's own (`_after_opener`).
+FEATURE_NAMES = (*SHAPE_NAMES, "thread_opener_body_words", "thread_opener_body_share")
+
+
 def _neighbours(values: np.ndarray, batch: Batch, window: int) -> np.ndarray:
     """The ``values`` (per line: a value or a row) of the lines -``window``
     to ``window`` (0 left out) away in the same document, side by side;
@@ -329,18 +332,18 @@ def _line_features(batch: Batch, lexical: np.ndarray, window: int) -> np.ndarray
     return np.hstack([batch.shape, score, _neighbours(neighbour, batch, window)])
 
 
-def _sequence_features(
-    batch: Batch, line: np.ndarray, window: int, structure: bool = True
-) -> np.ndarray:
-    """Neighbours' line-stage scores, running means and main-block position."""
+def _sequence_features(batch: Batch, line: np.ndarray, config: Config) -> np.ndarray:
+    """Neighbours' line-stage scores, running means, main-block position and
+    comment-thread openers above."""
     score = _logit(line).astype(np.float32)
     means = [windowed_mean(line, batch.doc_of, batch.starts, k) for k in (2, 5, 15, 40)]
     return np.hstack(
         [
             score[:, None],
-            _neighbours(score, batch, window),
+            _neighbours(score, batch, config.context_window),
             np.column_stack(means).astype(np.float32),
-            _main_block(batch, line, structure),
+            _main_block(batch, line, config.structure_features),
+            _after_opener(batch, line, config.thread_article_words),
             batch.shape[:, SEQUENCE_OWN_FEATURES],
         ]
     )
@@ -374,6 +377,26 @@ def _main_block(batch: Batch, line: np.ndarray, structure: bool = True) -> np.nd
         columns += [_signed_log(between), distance == 0, _signed_log(distance)]
         columns.append((end - start + 1) / lines)
     return np.column_stack(columns).astype(np.float32)
+
+
+def _after_opener(batch: Batch, line: np.ndarray, article_words: float) -> np.ndarray:
+    """Per line, how much likely body text (words weighted by the line stage's
+    body probability) its document has above the last comment-thread opener
+    at or above it, log count and share of the document's; zero without one.
+    Openers with fewer than ``article_words`` above do not count: a thread
+    opens under an article, a "0 comments" or a share bar's "Comments" link
+    sits over one."""
+    words = np.expm1(batch.shape[:, SHAPE_NAMES.index("log_words")]) * (1.0 - line)
+    total = np.cumsum(words)
+    first = batch.starts[batch.doc_of]
+    before = total - words - np.where(first > 0, total[np.maximum(first - 1, 0)], 0.0)
+    doc_total = np.bincount(batch.doc_of, weights=words, minlength=len(batch.starts) - 1)
+    last = np.where(batch.opener & (before >= article_words), np.arange(len(line)), -1)
+    np.maximum.accumulate(last, out=last)  # last opener at or above, any document
+    found = last >= first
+    mass = np.where(found, before[np.maximum(last, 0)], 0.0)
+    share = mass / np.maximum(doc_total[batch.doc_of], 1.0)
+    return np.column_stack([np.log1p(mass), share]).astype(np.float32)
 
 
 def _signed_log(x: np.ndarray) -> np.ndarray:
@@ -483,9 +506,9 @@ def load_model(path: Path | str | None = None) -> LineModel:
     return model
 
 
-def check_features(model: object, path: Path, names: tuple[str, ...] = SHAPE_NAMES) -> None:
+def check_features(model: object, path: Path, names: tuple[str, ...] | None = None) -> None:
     """Refuse a loaded model whose features (``names``) are not this version's."""
-    if tuple(getattr(model, "feature_names_", ())) != names:
+    if tuple(getattr(model, "feature_names_", ())) != (names or FEATURE_NAMES):
         raise ModelVersionError(
             f"{path} was trained on another set of features (an older stripper); "
             "rebuild it with the command in its model card"

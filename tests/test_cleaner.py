@@ -47,6 +47,44 @@ def test_clean_keeps_the_article_and_drops_page_furniture(default):
         assert debris not in out
 
 
+THREAD = """The lighthouse keeper's last winter
+
+For thirty-one years Margaret Lowry climbed the hundred and twelve steps of the Skerry Point lighthouse twice a night, trimming the wick and winding the clockwork that turned the lens.
+
+When the light was automated in 1987 she stayed on in the keeper's cottage, the only person the board allowed to remain, and kept a logbook of every ship she saw pass.
+
+That logbook, eleven volumes in a pencil hand that grows smaller each year, is now in the county archive, where it was catalogued this autumn.
+
+Archivists say it is the most complete record of coastal traffic for the period that anyone has found.
+
+12 Responses to “The lighthouse keeper's last winter”
+
+November 12, 2024
+Tom Hendry
+My father fished out of Skerry harbour and always said the light was the best kept on the coast, and he would have loved to read this story about her.
+
+November 12, 2024
+Ailsa
+I met her once as a child and she showed us the great lens, and I have never forgotten how it caught the evening sun over the water.
+
+November 13, 2024
+Rob M.
+What a life. I hope the archive puts the logbooks online one day so that those of us far away can read them too.
+"""
+
+
+def test_reader_comments_under_a_thread_heading_are_removed(default):
+    out = default.clean(THREAD)
+    assert "kept a logbook of every ship she saw pass" in out
+    assert "most complete record of coastal traffic" in out
+    for debris in (
+        "12 Responses to",
+        "My father fished out of Skerry",
+        "I met her once as a child",
+    ):
+        assert debris not in out
+
+
 def test_output_lines_are_an_ordered_subsequence_of_input_lines(default):
     out_lines = split_lines(default.clean(ARTICLE))
     remaining = iter(split_lines(ARTICLE))

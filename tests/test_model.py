@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 
 from stripper.config import Config
-from stripper.features import Batch, featurize, stoplist
+from stripper.features import SHAPE_NAMES, Batch, featurize, stoplist
 from stripper.labels import iter_labelled
 from stripper.model import (
     LineModel,
     ModelVersionError,
+    _after_opener,
     _best_segments,
     best_threshold,
     card_path,
@@ -150,6 +151,25 @@ def test_best_segments_are_each_documents_maximum_sum_runs():
         runs = [(gain[a : b + 1].sum(), -b, -a) for a in range(lo, hi) for b in range(a, hi)]
         _, last, first = max(runs)  # ties: the earliest end, then the earliest start
         assert (start[lo:hi] == -first).all() and (end[lo:hi] == -last).all(), d
+
+
+def test_body_above_a_thread_opener_is_counted_within_its_own_document():
+    sizes = [3, 0, 4]  # the second document is empty
+    starts = np.concatenate([[0], np.cumsum(sizes)])
+    doc_of = np.repeat(np.arange(len(sizes)), sizes)
+    shape = np.zeros((7, len(SHAPE_NAMES)), dtype=np.float32)
+    shape[:, SHAPE_NAMES.index("log_words")] = np.log1p([10, 1, 5, 0, 20, 2, 6])
+    opener = np.array([False, True, False, True, False, True, False])
+    batch = Batch(None, shape, doc_of, starts, [], opener)
+    body = np.array([0.0, 1.0, 0.0, 0.0, 0.5, 1.0, 0.0])  # line stage: debris probability
+    mass, share = _after_opener(batch, body, article_words=0).T
+    # first document: 10 body words above its opener; third: none above the
+    # first opener, then 10 (half of 20) above the second
+    np.testing.assert_allclose(np.expm1(mass), [0, 10, 10, 0, 0, 10, 10], rtol=1e-5)
+    np.testing.assert_allclose(share, [0, 10 / 15, 10 / 15, 0, 0, 10 / 16, 10 / 16], rtol=1e-5)
+    # an opener with less body than an article above it opens no thread
+    mass, _ = _after_opener(batch, body, article_words=10.5).T
+    assert not mass.any()
 
 
 def test_lines_whose_words_carry_both_labels_in_an_outlet_are_ambiguous_to_the_word_stage():
