@@ -510,16 +510,19 @@ def _tokenize(lines: _Lines, row_of_line: np.ndarray, n: int) -> _Tokens:
     )
 
 
+def _marked_per_line(tokens: _Tokens, marked: np.ndarray, n: int) -> np.ndarray:
+    """Tokens of each line whose word is ``marked`` (one flag per distinct word)."""
+    weights = tokens.pair_count * marked[tokens.pair_word]
+    return np.bincount(tokens.pair_line, weights=weights, minlength=n)
+
+
 def _thread_openers(tokens: _Tokens, n: int) -> np.ndarray:
     """Lines that open a comment thread: a short heading of thread words
     ("Comments (3)", "Leave a Reply") or a count of them ("48 Responses to
     ...")."""
     words = tokens.hashes  # distinct words: membership is looked up once per word
-    per_line = lambda member: np.bincount(  # noqa: E731
-        tokens.pair_line, weights=tokens.pair_count * member[tokens.pair_word], minlength=n
-    )
-    thread = per_line(_member(words, _THREAD_WORDS))
-    heading = per_line(_member(words, _HEADING_WORDS) | tokens.numeric)
+    thread = _marked_per_line(tokens, _member(words, _THREAD_WORDS), n)
+    heading = _marked_per_line(tokens, _member(words, _HEADING_WORDS) | tokens.numeric, n)
     opener = (tokens.per_line <= 6) & (thread > 0) & (heading == tokens.per_line)
     long = np.flatnonzero(tokens.per_line >= 3)
     at = (np.cumsum(tokens.per_line) - tokens.per_line)[long]  # first token of each line
@@ -577,13 +580,8 @@ def _token_features(tokens: _Tokens, stopwords: frozenset[str], n: int) -> dict[
     words = tokens.per_line.astype(np.float64)
     safe = np.maximum(words, 1)
     per_line = lambda weights: np.bincount(tokens.line, weights=weights, minlength=n)  # noqa: E731
-    in_pairs = lambda words: np.bincount(  # noqa: E731
-        tokens.pair_line,
-        weights=tokens.pair_count * _member(tokens.hashes, words)[tokens.pair_word],
-        minlength=n,
-    )
-    stop = in_pairs(stopwords)
-    url = in_pairs(_URL_WORDS)
+    stop = _marked_per_line(tokens, _member(tokens.hashes, stopwords), n)
+    url = _marked_per_line(tokens, _member(tokens.hashes, _URL_WORDS), n)
     return {
         "has_url": url > 0,
         "log_words": np.log1p(words),
