@@ -130,7 +130,7 @@ def mixed_out_of_fold(
     sources: list[str] = []
     keys: list[tuple[str, str]] = []
     if training_data is not None:
-        found = list(iter_labelled([training_data]))
+        found = [doc.cells() for doc in iter_labelled([training_data])]
         documents += found
         sources += [str(training_data)] * len(found)
         keys += [("training_data", "")] * len(found)

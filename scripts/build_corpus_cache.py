@@ -3,8 +3,9 @@
 For each corpus and renderer this writes
 
 * ``<out>/<corpus>/<renderer>/<site>/<page_id>.txt``: the rendered page in
-  stripper's label format (``iter_labelled(<out>/<corpus>/<renderer>)``
-  yields the documents grouped by site);
+  stripper's label format, its lines cut into cells at column gaps as
+  stripper reads them (``iter_labelled(<out>/<corpus>/<renderer>)`` yields
+  the documents grouped by site);
 * ``<out>/<corpus>/gold/<page_id>.txt``: the gold article text;
 * ``<out>/<corpus>/manifest.jsonl``: one line per page (id, site, url,
   label file per renderer, gold file, trafilatura-eval snippets);
@@ -39,7 +40,7 @@ from stripper.corpora import (
     snippet_accuracy,
 )
 from stripper.labels import label_document
-from stripper.lines import is_blank, join_kept
+from stripper.lines import is_blank, join_kept, split_cells
 from stripper.scoring import shingle_scores
 
 DEFAULT_OUT = Path.home() / ".cache" / "stripper" / "corpora"
@@ -107,7 +108,8 @@ def build_corpus(corpus_dir: Path, out: Path, renderers: list[str]) -> dict[str,
                 (root / entry["gold"]).write_text(page.gold, encoding="utf-8")
             for name in renderers:
                 started = time.perf_counter()
-                text = RENDERERS[name](page.html)
+                cells, _ = split_cells(RENDERERS[name](page.html).split("\n"))
+                text = "\n".join(cells)  # lines cut at column gaps, as stripper reads them
                 labels = label_page(page, text)
                 path = root / entry["labels"][name]
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ import numpy as np
 
 from .config import Config
 from .dom import HtmlModel, load_html_model, page_blocks
-from .lines import join_kept, newline_of, split_lines
+from .lines import join_kept, newline_of, split_cells, split_lines
 from .model import LineModel, load_model, shipped_model_path
 
 
@@ -20,7 +20,7 @@ class LineVerdict:
     """The decision on one non-blank line."""
 
     number: int  #: index of the line in the document (0-based, blank lines counted)
-    text: str
+    text: str  #: the line, or one cell of it (`stripper.lines.split_cells`)
     is_debris: bool
     probability: float  #: estimated probability that the line is debris
 
@@ -33,15 +33,21 @@ class Cleaned:
     lines_kept: int
     lines_removed: int
     bytes_removed: int
-    lines: tuple[str, ...]  #: the document's lines, blank ones included
+    lines: tuple[str, ...]  #: the document's lines (or their cells), blank ones included
     probabilities: np.ndarray  #: debris probability per line, NaN for blank lines
     threshold: float
+    rows: tuple[int, ...] | None = None  #: the line of each entry of ``lines`` if cells
 
     @property
     def verdicts(self) -> tuple[LineVerdict, ...]:
-        """The decision on each non-blank line, in order."""
+        """The decision on each non-blank line (or cell), in order."""
         return tuple(
-            LineVerdict(i, self.lines[i], bool(p >= self.threshold), float(p))
+            LineVerdict(
+                i if self.rows is None else self.rows[i],
+                self.lines[i],
+                bool(p >= self.threshold),
+                float(p),
+            )
             for i, p in enumerate(self.probabilities.tolist())
             if p == p  # not NaN: a non-blank line
         )
@@ -163,17 +169,32 @@ class Stripper:
             yield from self._clean_batch(batch)
 
     def _clean_batch(self, texts: list[str]) -> Iterator[Cleaned]:
-        documents = [split_lines(text) for text in texts]
-        probabilities = self.model.predict_proba(documents)
-        for text, lines, proba in zip(texts, documents, probabilities):
-            yield _assemble(text, lines, proba, self.threshold)
+        documents = [_cells(text) for text in texts]
+        probabilities = self.model.predict_proba([cells for cells, _ in documents])
+        for text, (cells, rows), proba in zip(texts, documents, probabilities):
+            yield _assemble(text, cells, proba, self.threshold, rows)
 
 
-def _assemble(text: str, lines: list[str], probabilities: np.ndarray, threshold: float) -> Cleaned:
-    """A `Cleaned` from a document's lines and their debris probabilities."""
+def _cells(text: str) -> tuple[list[str], list[int] | None]:
+    """The document's lines cut into cells, and the line of each cell (None:
+    no line has a column gap, the common case, checked once per document)."""
+    lines = split_lines(text)
+    return split_cells(lines) if "   " in text or "\t" in text else (lines, None)
+
+
+def _assemble(
+    text: str,
+    lines: list[str],
+    probabilities: np.ndarray,
+    threshold: float,
+    rows: list[int] | None = None,
+) -> Cleaned:
+    """A `Cleaned` from a document's lines (or cells, with their ``rows``)
+    and their debris probabilities."""
     blank = np.isnan(probabilities)
     debris = probabilities >= threshold  # False for NaN
-    cleaned = join_kept(lines, (~debris).tolist(), newline_of(text), blank.tolist())
+    keep = (~debris).tolist()
+    cleaned = join_kept(lines, keep, newline_of(text), blank.tolist(), rows)
     removed = int(debris.sum())
     return Cleaned(
         text=cleaned,
@@ -183,6 +204,7 @@ def _assemble(text: str, lines: list[str], probabilities: np.ndarray, threshold:
         lines=tuple(lines),
         probabilities=probabilities,
         threshold=threshold,
+        rows=None if rows is None else tuple(rows),
     )
 
 

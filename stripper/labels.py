@@ -17,6 +17,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .lines import split_cells
+
 BODY, DEBRIS, UNLABELLED = "+", "-", "?"
 _MARKERS = {BODY: False, DEBRIS: True, UNLABELLED: None}
 
@@ -38,6 +40,15 @@ class LabelledDocument:
     def text(self) -> str:
         """The original document."""
         return "\n".join(self.lines)
+
+    def cells(self) -> LabelledDocument:
+        """The document as stripper classifies it: lines cut at column gaps
+        (`stripper.lines.split_cells`), each cell labelled as its line."""
+        cells, rows = split_cells(self.lines)
+        if len(cells) == len(self.lines):
+            return self
+        labels = tuple(self.labels[row] for row in rows)
+        return LabelledDocument(self.name, self.group, tuple(cells), labels)
 
 
 def parse_labelled(text: str, name: str = "<text>", group: str = "") -> LabelledDocument:

@@ -3,6 +3,11 @@
 A *line* is the unit stripper classifies. Lines end at ``\\n``, ``\\r\\n`` or
 ``\\r``; the terminator is not part of the line. Output reuses the document's
 own newline style, so kept lines come back byte for byte.
+
+Text browsers (lynx, w3m, inscriptis) lay a page's layout-table columns side
+by side, so one line can hold a menu cell and an article paragraph. Such
+lines are cut into *cells* at column gaps (`split_cells`), and the cells are
+what is classified; a line whose cells are all kept comes back whole.
 """
 
 from __future__ import annotations
@@ -11,6 +16,10 @@ import re
 from collections.abc import Sequence
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+#: Where a line is cut into cells: before a run of three or more spaces, or
+#: of tabs, between two non-space characters. The gap stays with the cell
+#: after it, so a line's cells joined give the line back.
+_COLUMN_GAP = re.compile(r"(?<=\S)(?= {3,}\S|\t[ \t]*\S)")
 
 
 def split_lines(text: str) -> list[str]:
@@ -23,6 +32,21 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+def split_cells(lines: Sequence[str]) -> tuple[list[str], list[int]]:
+    """Cut ``lines`` at column gaps; return the cells and the line of each.
+
+    >>> split_cells(["Home     Rain is due by noon.", "", "No gaps here."])
+    (['Home', '     Rain is due by noon.', '', 'No gaps here.'], [0, 0, 1, 2])
+    """
+    cells: list[str] = []
+    rows: list[int] = []
+    for row, line in enumerate(lines):
+        parts = _COLUMN_GAP.split(line) if "   " in line or "\t" in line else (line,)
+        cells.extend(parts)
+        rows.extend([row] * len(parts))
+    return cells, rows
 
 
 def newline_of(text: str) -> str:
@@ -45,26 +69,38 @@ def join_kept(
     keep: Sequence[bool],
     newline: str = "\n",
     blank: Sequence[bool] | None = None,
+    rows: Sequence[int] | None = None,
 ) -> str:
     """Join the kept lines, keeping one blank line where a paragraph broke.
 
     Blank lines between kept lines collapse to one; blank or removed lines
     at the start and end vanish. The result is a subsequence of ``lines``.
     ``blank`` marks the blank lines when the caller knows them already.
+    With ``rows`` (`split_cells`), ``lines`` are cells and the kept cells of
+    one line are joined back into it: whole if all are kept, else the kept
+    ones with their gaps, the first without its own.
 
     >>> join_kept(["a", "", "", "x", "b"], [True, False, False, False, True])
     'a\\n\\nb\\n'
+    >>> join_kept(["Home", "   Rain is due.", "   Share"], [False, True, False], rows=[0, 0, 0])
+    'Rain is due.\\n'
     """
     if blank is None:
         blank = [is_blank(line) for line in lines]
     out: list[str] = []
     gap = False
-    for line, kept, empty in zip(lines, keep, blank):
+    last_row = -1
+    for i, (line, kept, empty) in enumerate(zip(lines, keep, blank)):
+        row = i if rows is None else rows[i]
         if empty:
             gap = True
         elif kept:
+            if row == last_row:
+                out[-1] += line
+                continue
             if out and gap:
                 out.append("")
-            out.append(line)
-            gap = False
+            first_cell = rows is None or i == 0 or rows[i - 1] != row
+            out.append(line if first_cell else line.lstrip())
+            last_row, gap = row, False
     return newline.join(out) + newline if out else ""

@@ -32,8 +32,9 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent / "training_data"
 
 
 def load_documents(paths: Sequence[Path]) -> list[LabelledDocument]:
-    """Every labelled document under ``paths``, grouped by outlet folder."""
-    documents = list(iter_labelled(paths))
+    """Every labelled document under ``paths``, grouped by outlet folder, in
+    cells (`LabelledDocument.cells`) as stripper classifies them."""
+    documents = [doc.cells() for doc in iter_labelled(paths)]
     if not documents:
         raise ValueError(f"no labelled documents (*.txt) under {', '.join(map(str, paths))}")
     return documents

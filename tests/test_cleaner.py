@@ -85,6 +85,32 @@ def test_reader_comments_under_a_thread_heading_are_removed(default):
         assert debris not in out
 
 
+BROWSER_DUMP = """  icRiverside    Jobs    Homes    Motors    Dating
+  Home page                Council approves the new river bridge
+  National sport
+  Your Wedding             The city council voted on Tuesday evening to build a second bridge across the river, ending a debate that began more than ten years ago when the old ferry service closed.
+  Education                Construction is expected to start next spring and to last about three years, according to the transport department, which put the cost at 48 million euros.
+  Shopping Channel         "This bridge will connect two halves of the city that have grown apart," the mayor said after the vote.
+  Jobs
+  Motors                   Find your new job:
+  Travel                   Job title
+  Weather                  e.g. Secretary
+  Horoscopes
+"""
+
+
+def test_a_menu_column_beside_the_article_is_cut_away_from_it(default):
+    # a text browser's dump lays the menu column and the article side by side
+    out = default.clean(BROWSER_DUMP)
+    assert "The city council voted on Tuesday evening" in out
+    assert "Construction is expected to start next spring" in out
+    for menu in ("Your Wedding", "Education", "Home page", "Find your new job"):
+        assert menu not in out
+    verdicts = default.classify(BROWSER_DUMP)
+    numbers = [v.number for v in verdicts if v.text.strip() in ("Your Wedding", "Education")]
+    assert numbers == [3, 4]  # cells report the line they came from
+
+
 def test_output_lines_are_an_ordered_subsequence_of_input_lines(default):
     out_lines = split_lines(default.clean(ARTICLE))
     remaining = iter(split_lines(ARTICLE))

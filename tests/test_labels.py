@@ -78,3 +78,11 @@ def test_removing_markers_gives_back_each_seed_byte_for_byte():
     for seed in sorted(SEEDS.glob("*.txt")):
         labelled = parse_labelled((TRAINING_DATA / "seeds" / seed.name).read_text(encoding="utf-8"))
         assert labelled.text.encode("utf-8") == seed.read_bytes(), seed.name
+
+
+def test_cells_of_a_labelled_document_carry_their_lines_label():
+    doc = parse_labelled("- Home     Sport\n+ The river rose overnight.\n")
+    cells = doc.cells()
+    assert cells.lines == ("Home", "     Sport", "The river rose overnight.", "")
+    assert cells.labels == (True, True, False, None)
+    assert parse_labelled("+ No gaps here.\n").cells() == parse_labelled("+ No gaps here.\n")

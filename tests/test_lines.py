@@ -1,6 +1,6 @@
 """Splitting documents into lines and joining the kept ones."""
 
-from stripper.lines import is_blank, join_kept, newline_of, split_lines
+from stripper.lines import is_blank, join_kept, newline_of, split_cells, split_lines
 
 
 def test_split_lines_accepts_every_newline_style():
@@ -45,3 +45,31 @@ def test_join_kept_uses_the_given_newline():
 
 def test_join_kept_of_nothing_kept_is_empty():
     assert join_kept(["a", "", "b"], [False, True, False]) == ""
+
+
+def test_cells_are_cut_at_wide_gaps_and_tabs_not_at_spaces_or_indentation():
+    lines = ["  Home      The mayor said   so.", "a  b", "x\ty", "    indented only"]
+    cells, rows = split_cells(lines)
+    assert cells == [
+        "  Home",
+        "      The mayor said",
+        "   so.",
+        "a  b",
+        "x",
+        "\ty",
+        "    indented only",
+    ]
+    assert rows == [0, 0, 0, 1, 2, 2, 3]
+    assert "".join(c for c, r in zip(cells, rows) if r == 0) == lines[0]
+
+
+def test_a_row_whose_cells_are_all_kept_comes_back_whole():
+    cells, rows = split_cells(["Year   Volume   Cause", "", "2022   5.8%     Heat"])
+    out = join_kept(cells, [True] * len(cells), rows=rows)
+    assert out == "Year   Volume   Cause\n\n2022   5.8%     Heat\n"
+
+
+def test_removed_cells_leave_the_kept_ones_of_their_row():
+    cells, rows = split_cells(["Home     The river rose.     Share", "Sport    It fell at noon."])
+    keep = [c.strip() not in ("Home", "Share", "Sport") for c in cells]
+    assert join_kept(cells, keep, rows=rows) == "The river rose.\nIt fell at noon.\n"
