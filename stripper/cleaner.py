@@ -30,7 +30,7 @@ class Cleaned:
     """A cleaned document and what was taken out of it."""
 
     text: str
-    lines_kept: int
+    lines_kept: int  #: non-blank lines kept (cells, where a line was cut into cells)
     lines_removed: int
     bytes_removed: int
     lines: tuple[str, ...]  #: the document's lines (or their cells), blank ones included
@@ -193,8 +193,7 @@ def _assemble(
     and their debris probabilities."""
     blank = np.isnan(probabilities)
     debris = probabilities >= threshold  # False for NaN
-    keep = (~debris).tolist()
-    cleaned = join_kept(lines, keep, newline_of(text), blank.tolist(), rows)
+    cleaned = join_kept(lines, (~debris).tolist(), newline_of(text), blank.tolist(), rows)
     removed = int(debris.sum())
     return Cleaned(
         text=cleaned,
