@@ -85,12 +85,14 @@ JSON Lines:
 report (--report FILE):
   One JSON object per document: {{"source": path, "record": index, "line":
   line, "lines": [{{"n": line number from 1, "text": ..., "debris": true|false,
-  "p": probability of debris}}, ...]}} ("record"/"line" for JSONL only).
+  "p": probability of debris}}, ...]}} ("record"/"line" for JSONL only). A
+  line with column gaps (3+ spaces or a tab between words, as text browsers
+  lay out tables) is judged cell by cell: one entry per cell, same "n".
 
 summary:
-  Files, documents, lines kept and removed, documents left empty (they had
-  text and lost every line: an error page rightly, an article by a model
-  mistake; --report shows each line's probability), skipped and failed.
+  Files, documents, lines (or cells) kept and removed, documents left empty
+  (they had text and lost every line: an error page rightly, an article by a
+  model mistake; --report shows each line's probability), skipped and failed.
 
 exit status:
   0 all inputs cleaned (or skipped), 1 some inputs failed (each is named on
