@@ -11,7 +11,7 @@ import numpy as np
 
 from .config import Config
 from .dom import HtmlModel, load_html_model, page_blocks
-from .lines import join_kept, newline_of, split_cells, split_lines
+from .lines import join_kept, newline_of, reading_order, split_cells, split_lines
 from .model import LineModel, load_model, shipped_model_path
 
 
@@ -170,8 +170,15 @@ class Stripper:
 
     def _clean_batch(self, texts: list[str]) -> Iterator[Cleaned]:
         documents = [_cells(text) for text in texts]
-        probabilities = self.model.predict_proba([cells for cells, _ in documents])
-        for text, (cells, rows), proba in zip(texts, documents, probabilities):
+        orders = [None if rows is None else reading_order(cells, rows) for cells, rows in documents]
+        read = [
+            cells if order is None else [cells[i] for i in order]
+            for (cells, _), order in zip(documents, orders)
+        ]
+        probabilities = self.model.predict_proba(read)
+        for text, (cells, rows), order, proba in zip(texts, documents, orders, probabilities):
+            if order is not None:  # from reading order back to the text's
+                proba = proba[np.argsort(order)]
             yield _assemble(text, cells, proba, self.threshold, rows)
 
 
@@ -179,7 +186,10 @@ def _cells(text: str) -> tuple[list[str], list[int] | None]:
     """The document's lines cut into cells, and the line of each cell (None:
     no line has a column gap, the common case, checked once per document)."""
     lines = split_lines(text)
-    return split_cells(lines) if "   " in text or "\t" in text else (lines, None)
+    if "   " not in text and "\t" not in text:
+        return lines, None
+    cells, rows = split_cells(lines)
+    return (cells, rows) if len(cells) > len(lines) else (lines, None)
 
 
 def _assemble(

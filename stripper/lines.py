@@ -49,6 +49,52 @@ def split_cells(lines: Sequence[str]) -> tuple[list[str], list[int]]:
     return cells, rows
 
 
+def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
+    """Indices of ``cells`` (from `split_cells`) in the order a person reads them.
+
+    Text browsers print a layout table row by row, so a menu column and the
+    article beside it come out interleaved, a menu item, then a paragraph,
+    then a menu item. From the first to the last line with several cells the
+    cells are read column by column instead: the n-th cell of a line is in
+    column n, a lone cell in the rightmost column its text reaches, a blank
+    line in the last column (paragraph breaks belong to the widest text).
+    Cells outside that span keep their place.
+
+    >>> cells, rows = split_cells(["Home     Rain is due.", "News", "Sport    More at noon."])
+    >>> [cells[i].strip() for i in reading_order(cells, rows)]
+    ['Home', 'News', 'Sport', 'Rain is due.', 'More at noon.']
+    """
+    ordinal, offset = [], []
+    row, position, k = -1, 0, 0
+    for cell, cell_row in zip(cells, rows):
+        if cell_row != row:
+            row, position, k = cell_row, 0, 0
+        ordinal.append(k)
+        offset.append(position + len(cell) - len(cell.lstrip()))
+        position, k = position + len(cell), k + 1
+    later = [i for i, k in enumerate(ordinal) if k]
+    if not later:
+        return list(range(len(cells)))
+    table_rows = {rows[i] for i in later}
+    first = rows.index(rows[later[0]])
+    last = later[-1]
+    while last + 1 < len(cells) and rows[last + 1] == rows[last]:
+        last += 1
+    starts: dict[int, int] = {}  # column -> leftmost text offset of its cells
+    for i in later:
+        starts[ordinal[i]] = min(offset[i], starts.get(ordinal[i], offset[i]))
+
+    def column(i: int) -> int:
+        if rows[i] in table_rows:
+            return ordinal[i]
+        if is_blank(cells[i]):
+            return max(starts)
+        return max((k for k, start in starts.items() if start <= offset[i]), default=0)
+
+    table = sorted(range(first, last + 1), key=lambda i: (column(i), i))
+    return [*range(first), *table, *range(last + 1, len(cells))]
+
+
 def newline_of(text: str) -> str:
     """Return the first line terminator used in ``text`` (``"\\n"`` if none).
 

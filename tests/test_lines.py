@@ -1,6 +1,13 @@
 """Splitting documents into lines and joining the kept ones."""
 
-from stripper.lines import is_blank, join_kept, newline_of, split_cells, split_lines
+from stripper.lines import (
+    is_blank,
+    join_kept,
+    newline_of,
+    reading_order,
+    split_cells,
+    split_lines,
+)
 
 
 def test_split_lines_accepts_every_newline_style():
@@ -73,3 +80,44 @@ def test_removed_cells_leave_the_kept_ones_of_their_row():
     cells, rows = split_cells(["Home     The river rose.     Share", "Sport    It fell at noon."])
     keep = [c.strip() not in ("Home", "Share", "Sport") for c in cells]
     assert join_kept(cells, keep, rows=rows) == "The river rose.\nIt fell at noon.\n"
+
+
+def _read(lines: list[str]) -> list[str]:
+    cells, rows = split_cells(lines)
+    return [cells[i].strip() for i in reading_order(cells, rows)]
+
+
+def test_a_menu_column_is_read_before_the_article_beside_it_not_interleaved():
+    lines = [
+        "Masthead",
+        "  Home        Bridge approved",
+        "  Sport",
+        "  Weather     The council voted on Tuesday.",
+        "              Work starts in spring.",
+        "",
+        "Contact us",
+    ]
+    assert _read(lines) == [
+        "Masthead",
+        "Home",
+        "Sport",
+        "Weather",
+        "Bridge approved",
+        "The council voted on Tuesday.",
+        "Work starts in spring.",
+        "",
+        "Contact us",
+    ]
+
+
+def test_reading_order_keeps_documents_without_gaps_as_they_are():
+    lines = ["Title", "", "A paragraph   with a wide gap is not a column", "x"]
+    cells, rows = split_cells(lines)
+    order = reading_order(cells, rows)
+    assert sorted(order) == list(range(len(cells)))
+    assert reading_order(*split_cells(["a", "", "b"])) == [0, 1, 2]
+
+
+def test_blank_lines_inside_a_table_go_with_the_last_column():
+    lines = ["  Home      First paragraph.", "  News", "   ", "  Jobs      Second paragraph."]
+    assert _read(lines) == ["Home", "News", "Jobs", "First paragraph.", "", "Second paragraph."]
