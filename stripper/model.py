@@ -96,7 +96,7 @@ class LineModel(ClassifierMixin, BaseEstimator):
         self.n_lines_ = int(labelled.sum())
         words = np.expm1(batch.shape[:, 1]) * weight  # balanced as the sources are
         self.threshold_ = config.threshold or best_threshold(
-            final[labelled], target[labelled], words[labelled]
+            final[labelled], target[labelled], words[labelled], config.threshold_tolerance
         )
         self.out_of_fold_ = _per_document(
             batch, np.where(labelled, final, np.nan), [len(d) for d in X]
@@ -172,9 +172,14 @@ def debris_probability(trees, X: np.ndarray, rows: int) -> np.ndarray:
     )
 
 
-def best_threshold(probability: np.ndarray, debris: np.ndarray, words: np.ndarray) -> float:
+def best_threshold(
+    probability: np.ndarray, debris: np.ndarray, words: np.ndarray, tolerance: float = 0.001
+) -> float:
     """The threshold that maximises the F1 of kept body words: the line-level
-    proxy of the shingle measure, which counts text, not lines."""
+    proxy of the shingle measure, which counts text, not lines. Thresholds
+    within ``tolerance`` of the best F1 count as equal, and the one nearest
+    0.5 (even odds) wins among them: the curve is flat over a wide plateau,
+    where its exact peak is noise that moves from fit to fit."""
     candidates = np.linspace(0.2, 0.8, 61)
     body = ~debris
     scores = []
@@ -184,7 +189,8 @@ def best_threshold(probability: np.ndarray, debris: np.ndarray, words: np.ndarra
         precision = tp / max(words[kept].sum(), 1)
         recall = tp / max(words[body].sum(), 1)
         scores.append(2 * precision * recall / max(precision + recall, 1e-9))
-    return float(candidates[int(np.argmax(scores))])
+    near = candidates[np.asarray(scores) >= max(scores) - tolerance]
+    return float(near[np.argmin(np.abs(near - 0.5))])
 
 
 def word_ambiguous(

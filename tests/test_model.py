@@ -95,6 +95,18 @@ def test_one_outlet_is_refused_because_folds_need_two(documents):
         LineModel(SMALL).fit([doc.lines], [doc.labels], groups=["only"])
 
 
+def test_best_threshold_prefers_even_odds_among_equally_good_thresholds():
+    probability = np.array([0.1, 0.15, 0.9, 0.95])
+    debris = np.array([False, False, True, True])
+    assert best_threshold(probability, debris, np.ones(4)) == pytest.approx(0.5)
+
+
+def test_best_threshold_follows_a_clear_peak_away_from_one_half():
+    probability = np.array([0.1, 0.3, 0.35, 0.4])
+    debris = np.array([False, False, True, True])
+    assert 0.3 < best_threshold(probability, debris, np.ones(4)) <= 0.35
+
+
 def test_best_threshold_separates_clean_scores():
     probability = np.array([0.1, 0.15, 0.9, 0.95])
     debris = np.array([False, False, True, True])
