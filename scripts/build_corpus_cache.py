@@ -40,7 +40,7 @@ from stripper.corpora import (
     snippet_accuracy,
 )
 from stripper.labels import label_document
-from stripper.lines import is_blank, join_kept, reading_order, split_cells
+from stripper.lines import is_blank, join_kept, read_cells
 from stripper.scoring import shingle_scores
 
 DEFAULT_OUT = Path.home() / ".cache" / "stripper" / "corpora"
@@ -108,9 +108,8 @@ def build_corpus(corpus_dir: Path, out: Path, renderers: list[str]) -> dict[str,
                 (root / entry["gold"]).write_text(page.gold, encoding="utf-8")
             for name in renderers:
                 started = time.perf_counter()
-                cells, rows = split_cells(RENDERERS[name](page.html).split("\n"))
-                # lines cut at column gaps, in reading order, as stripper reads them
-                text = "\n".join(cells[i] for i in reading_order(cells, rows))
+                cells, _ = read_cells(RENDERERS[name](page.html).split("\n"))
+                text = "\n".join(cells)  # as stripper reads the lines: cells, in reading order
                 labels = label_page(page, text)
                 path = root / entry["labels"][name]
                 path.parent.mkdir(parents=True, exist_ok=True)

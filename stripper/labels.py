@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lines import reading_order, split_cells
+from .lines import read_cells
 
 BODY, DEBRIS, UNLABELLED = "+", "-", "?"
 _MARKERS = {BODY: False, DEBRIS: True, UNLABELLED: None}
@@ -42,15 +42,13 @@ class LabelledDocument:
         return "\n".join(self.lines)
 
     def cells(self) -> LabelledDocument:
-        """The document as stripper classifies it: lines cut at column gaps
-        (`stripper.lines.split_cells`), each cell labelled as its line, in
-        reading order (`stripper.lines.reading_order`)."""
-        cells, rows = split_cells(self.lines)
+        """The document as stripper classifies it: its cells in reading order
+        (`stripper.lines.read_cells`), each labelled as its line."""
+        cells, rows = read_cells(self.lines)
         if len(cells) == len(self.lines):
             return self
-        order = reading_order(cells, rows)
-        labels = tuple(self.labels[rows[i]] for i in order)
-        return LabelledDocument(self.name, self.group, tuple(cells[i] for i in order), labels)
+        labels = tuple(self.labels[row] for row in rows)
+        return LabelledDocument(self.name, self.group, tuple(cells), labels)
 
 
 def parse_labelled(text: str, name: str = "<text>", group: str = "") -> LabelledDocument:

@@ -95,6 +95,14 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
     return [*range(first), *table, *range(last + 1, len(cells))]
 
 
+def read_cells(lines: Sequence[str]) -> tuple[list[str], list[int]]:
+    """The cells of ``lines`` as stripper classifies them (`split_cells` in
+    `reading_order`), and the line of each."""
+    cells, rows = split_cells(lines)
+    order = reading_order(cells, rows)
+    return [cells[i] for i in order], [rows[i] for i in order]
+
+
 def newline_of(text: str) -> str:
     """Return the first line terminator used in ``text`` (``"\\n"`` if none).
 
