@@ -55,10 +55,13 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
     Text browsers print a layout table row by row, so a menu column and the
     article beside it come out interleaved, a menu item, then a paragraph,
     then a menu item. From the first to the last line with several cells the
-    cells are read column by column instead: the n-th cell of a line is in
-    column n, a lone cell in the rightmost column its text reaches, a blank
-    line in the last column (paragraph breaks belong to the widest text).
-    Cells outside that span keep their place.
+    cells are read column by column instead. Column n starts where the
+    leftmost n-th cell of a line starts its text, and a cell is in the
+    rightmost column its text reaches: a line whose menu cell is empty puts
+    its article cell first and its sidebar cell second, and they still go to
+    the article's and the sidebar's columns. A blank line goes to the last
+    column (paragraph breaks belong to the widest text). Cells outside that
+    span keep their place.
 
     >>> cells, rows = split_cells(["Home     Rain is due.", "News", "Sport    More at noon."])
     >>> [cells[i].strip() for i in reading_order(cells, rows)]
@@ -75,7 +78,6 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
     later = [i for i, k in enumerate(ordinal) if k]
     if not later:
         return list(range(len(cells)))
-    table_rows = {rows[i] for i in later}
     first = rows.index(rows[later[0]])
     last = later[-1]
     while last + 1 < len(cells) and rows[last + 1] == rows[last]:
@@ -85,8 +87,6 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
         starts[ordinal[i]] = min(offset[i], starts.get(ordinal[i], offset[i]))
 
     def column(i: int) -> int:
-        if rows[i] in table_rows:
-            return ordinal[i]
         if is_blank(cells[i]):
             return max(starts)
         return max((k for k, start in starts.items() if start <= offset[i]), default=0)

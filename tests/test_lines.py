@@ -121,3 +121,20 @@ def test_reading_order_keeps_documents_without_gaps_as_they_are():
 def test_blank_lines_inside_a_table_go_with_the_last_column():
     lines = ["  Home      First paragraph.", "  News", "   ", "  Jobs      Second paragraph."]
     assert _read(lines) == ["Home", "News", "Jobs", "First paragraph.", "", "Second paragraph."]
+
+
+def test_a_sidebar_cell_stays_in_its_column_when_the_menu_cell_beside_it_is_empty():
+    lines = [
+        "  Home      Bridge approved                    KEY STORIES",
+        "            The council voted on Tuesday.      Ferry delayed",
+        "  Sport     Work starts in spring.",
+    ]
+    assert _read(lines) == [
+        "Home",
+        "Sport",
+        "Bridge approved",
+        "The council voted on Tuesday.",
+        "Work starts in spring.",
+        "KEY STORIES",
+        "Ferry delayed",
+    ]
