@@ -54,45 +54,64 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
 
     Text browsers print a layout table row by row, so a menu column and the
     article beside it come out interleaved, a menu item, then a paragraph,
-    then a menu item. From the first to the last line with several cells the
-    cells are read column by column instead. Column n starts where the
-    leftmost n-th cell of a line starts its text, and a cell is in the
-    rightmost column its text reaches: a line whose menu cell is empty puts
-    its article cell first and its sidebar cell second, and they still go to
-    the article's and the sidebar's columns. A blank line goes to the last
-    column (paragraph breaks belong to the widest text). Cells outside that
-    span keep their place.
+    then a menu item. A table runs from a line with several cells to the
+    last one that follows with at most `_TABLE_PAUSE` lines between them,
+    and its cells are read column by column. Column n starts where the
+    table's leftmost n-th cell of a line starts its text, and a cell is in
+    the rightmost column its text reaches: a line whose menu cell is empty
+    puts its article cell first and its sidebar cell second, and they still
+    go to the article's and the sidebar's columns. A blank line goes to the
+    last column (paragraph breaks belong to the widest text). Cells outside
+    tables keep their place.
 
     >>> cells, rows = split_cells(["Home     Rain is due.", "News", "Sport    More at noon."])
     >>> [cells[i].strip() for i in reading_order(cells, rows)]
     ['Home', 'News', 'Sport', 'Rain is due.', 'More at noon.']
     """
-    ordinal, offset = [], []
-    row, position, k = -1, 0, 0
-    for cell, cell_row in zip(cells, rows):
-        if cell_row != row:
-            row, position, k = cell_row, 0, 0
+    ordinal, offset, row_end = [], [], {}
+    position, k = 0, 0
+    for i, cell in enumerate(cells):
+        if i == 0 or rows[i] != rows[i - 1]:
+            position, k = 0, 0
         ordinal.append(k)
         offset.append(position + len(cell) - len(cell.lstrip()))
         position, k = position + len(cell), k + 1
-    later = [i for i, k in enumerate(ordinal) if k]
-    if not later:
-        return list(range(len(cells)))
-    first = rows.index(rows[later[0]])
-    last = later[-1]
-    while last + 1 < len(cells) and rows[last + 1] == rows[last]:
-        last += 1
-    starts: dict[int, int] = {}  # column -> leftmost text offset of its cells
+        row_end[rows[i]] = i
+    order: list[int] = []
+    for first, last in _tables([i for i, k in enumerate(ordinal) if k], ordinal, rows, row_end):
+        table = range(first, last + 1)
+        starts: dict[int, int] = {}  # column -> leftmost text offset of its cells
+        for i in table:
+            if ordinal[i]:
+                starts[ordinal[i]] = min(offset[i], starts.get(ordinal[i], offset[i]))
+        columns = [
+            max(starts)
+            if is_blank(cells[i])
+            else max((k for k, start in starts.items() if start <= offset[i]), default=0)
+            for i in table
+        ]
+        order += range(len(order), first)
+        order += [i for _, i in sorted(zip(columns, table))]
+    return order + list(range(len(order), len(cells)))
+
+
+#: Lines without column gaps in a row after which a layout table counts as
+#: ended: a menu column often runs on a line or two past the article beside
+#: it, but a page's header and footer tables are not one table with the
+#: article between them.
+_TABLE_PAUSE = 3
+
+
+def _tables(later: list[int], ordinal: list[int], rows: Sequence[int], row_end: dict[int, int]):
+    """(first, last) cell index of each layout table, given ``later``, the
+    cells that are not the first of their line."""
+    spans: list[tuple[int, int]] = []
     for i in later:
-        starts[ordinal[i]] = min(offset[i], starts.get(ordinal[i], offset[i]))
-
-    def column(i: int) -> int:
-        if is_blank(cells[i]):
-            return max(starts)
-        return max((k for k, start in starts.items() if start <= offset[i]), default=0)
-
-    table = sorted(range(first, last + 1), key=lambda i: (column(i), i))
-    return [*range(first), *table, *range(last + 1, len(cells))]
+        if spans and rows[i] - rows[spans[-1][1]] <= _TABLE_PAUSE + 1:
+            spans[-1] = (spans[-1][0], row_end[rows[i]])
+        else:
+            spans.append((i - ordinal[i], row_end[rows[i]]))
+    return spans
 
 
 def read_cells(lines: Sequence[str]) -> tuple[list[str], list[int]]:

@@ -138,3 +138,27 @@ def test_a_sidebar_cell_stays_in_its_column_when_the_menu_cell_beside_it_is_empt
         "KEY STORIES",
         "Ferry delayed",
     ]
+
+
+def test_a_header_table_and_a_footer_table_leave_the_article_between_them_in_place():
+    lines = [
+        "Home   News   Sport",
+        "The council voted on Tuesday.",
+        "        indented_code(line)",
+        "Work starts in spring.",
+        "",
+        "",
+        "Privacy   Terms",
+    ]
+    assert _read(lines) == [
+        "Home",
+        "News",
+        "Sport",
+        "The council voted on Tuesday.",
+        "indented_code(line)",
+        "Work starts in spring.",
+        "",
+        "",
+        "Privacy",
+        "Terms",
+    ]
