@@ -102,7 +102,9 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
 _TABLE_PAUSE = 3
 
 
-def _tables(later: list[int], ordinal: list[int], rows: Sequence[int], row_end: dict[int, int]):
+def _tables(
+    later: list[int], ordinal: list[int], rows: Sequence[int], row_end: dict[int, int]
+) -> list[tuple[int, int]]:
     """(first, last) cell index of each layout table, given ``later``, the
     cells that are not the first of their line."""
     spans: list[tuple[int, int]] = []
