@@ -30,12 +30,11 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from stripper import Stripper  # noqa: E402
-from stripper.corpora import DEFAULT_DATASETS, iter_corpus  # noqa: E402
-from stripper.labels import iter_labelled  # noqa: E402
-from stripper.training import DEFAULT_DATA  # noqa: E402
+from stripper import Stripper
+from stripper.training.corpora import DEFAULT_DATASETS, iter_corpus
+from stripper.training.fit import DEFAULT_DATA
+from stripper.training.html import MEASURE_ONLY, TRAIN_CORPORA
+from stripper.training.labels import iter_labelled
 
 
 def generate_pages(count: int, lines: int, seed: int = 0) -> list[str]:
@@ -96,13 +95,7 @@ def html_speed(datasets: Path, per_corpus: int) -> None:
     import trafilatura
     from threadpoolctl import threadpool_limits
 
-    from stripper.dom import extract, load_html_model
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from benchmark_html import MEASURE_ONLY
-    from train_html_model import TRAIN_CORPORA
-
-    model = load_html_model()
+    extract = Stripper().clean_html
     mine = theirs = pages = 0.0
     print(f"{'corpus':<18} {'pages':>6} {'stripper':>10} {'trafilatura':>12}  ratio")
     with threadpool_limits(1):
@@ -110,10 +103,10 @@ def html_speed(datasets: Path, per_corpus: int) -> None:
             htmls = [page.html for page in iter_corpus(datasets / corpus)]
             htmls = htmls[:per_corpus] if per_corpus else htmls
             trafilatura.extract(htmls[0])  # warm-up: both load lazily
-            extract(htmls[0], model)
+            extract(htmls[0])
             seconds = time.process_time()
             for html in htmls:
-                extract(html, model)
+                extract(html)
             seconds, started = time.process_time() - seconds, time.process_time()
             for html in htmls:
                 trafilatura.extract(html)

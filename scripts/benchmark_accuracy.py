@@ -40,13 +40,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
 from stripper.config import Config
-from stripper.corpora import DEFAULT_DATASETS, iter_corpus, safe_name, snippet_accuracy
-from stripper.labels import LabelledDocument, read_labelled
-from stripper.lines import join_kept
-from stripper.scoring import shingle_scores
+from stripper.text.lines import join_kept
+from stripper.training.corpora import DEFAULT_DATASETS, iter_corpus, safe_name, snippet_accuracy
+from stripper.training.labels import LabelledDocument, read_labelled
+from stripper.training.scoring import shingle_scores
 
 DEFAULT_CACHE = Path.home() / ".cache" / "stripper" / "corpora"
 #: Corpora the shipped model must never train on: scored with a fixed model only.
@@ -103,12 +101,13 @@ def stripper_debris_probabilities(
     if corpus.startswith(MEASURE_ONLY):
         if model is None:
             return None
-        from stripper.model import load_model
+        from stripper.models.files import load_model
 
         fixed = load_model(model)
         probabilities = fixed.predict_proba([list(doc.lines) for doc in documents])
-        return probabilities, [config.threshold or fixed.threshold_] * len(documents)
-    from stripper.training import out_of_fold_predictions
+        cut = fixed.threshold_ if config.threshold is None else config.threshold
+        return probabilities, [cut] * len(documents)
+    from stripper.training.fit import out_of_fold_predictions
 
     probabilities, thresholds = out_of_fold_predictions(documents, config)
     return probabilities, thresholds
@@ -123,8 +122,8 @@ def mixed_out_of_fold(
 ) -> dict[tuple[str, str], tuple[list, list[float]]]:
     """Stacked out-of-fold probabilities of one fit on all trainable data,
     keyed by (corpus, renderer); documents in manifest order."""
-    from stripper.labels import iter_labelled
-    from stripper.training import fit_documents
+    from stripper.training.fit import fit_documents
+    from stripper.training.labels import iter_labelled
 
     documents: list[LabelledDocument] = []
     sources: list[str] = []
@@ -147,14 +146,14 @@ def mixed_out_of_fold(
             sources += [f"{corpus}/{renderer}"] * len(found)
             keys += [(corpus, renderer)] * len(found)
     started = time.perf_counter()
-    model = fit_documents(documents, config, sources)
+    model = fit_documents(documents, config, sources, {str(training_data): 5.0})
     print(
         f"<!-- mixed fit on {len(documents)} documents: {time.perf_counter() - started:.0f} s, "
         f"threshold {model.threshold_:.2f} -->",
         file=sys.stderr,
         flush=True,
     )
-    cut = config.threshold or model.threshold_
+    cut = model.threshold_
     out: dict[tuple[str, str], tuple[list, list[float]]] = {}
     for key, probabilities in zip(keys, model.out_of_fold_, strict=True):
         entry = out.setdefault(key, ([], []))
@@ -204,9 +203,9 @@ def score_cell(outputs: Sequence[str], pages: Sequence[CachedPage]) -> str:
 
 def html_mode_cell(corpus: str) -> str:
     """The HTML mode's score on ``corpus`` from the shipped HTML model's card."""
-    from stripper.dom import shipped_html_model_path
+    from stripper.models.files import SHIPPED
 
-    card = shipped_html_model_path().with_suffix(".json")
+    card = SHIPPED["html"].with_suffix(".json")
     scores = json.loads(card.read_text("utf-8")).get("scores") if card.exists() else None
     got = scores.get("corpora", {}).get(corpus) if isinstance(scores, dict) else None
     if got is None:
@@ -266,7 +265,7 @@ def benchmark_corpus(corpus: str, args: argparse.Namespace) -> list[str]:
         ]
         stripper = None
         if "stripper" in args.systems:
-            config = Config(threshold=args.threshold)
+            config = Config(threshold=args.threshold, train_threshold=args.threshold)
             if args.mixed is not None and not corpus.startswith(MEASURE_ONLY):
                 stripper = args.mixed.get((corpus, renderer))
             else:
@@ -330,7 +329,7 @@ def main(argv: list[str] | None = None) -> int:
         ]  # fmt: skip
         args.mixed = mixed_out_of_fold(
             args.cache, sorted(trainable), args.renderers, args.training_data,
-            Config(threshold=args.threshold),
+            Config(train_threshold=args.threshold),
         )  # fmt: skip
     speed_head = " trafilatura pages/s |" if "trafilatura" in args.systems else ""
     print("| corpus | renderer | pages | " + " | ".join(args.systems) + " |" + speed_head)

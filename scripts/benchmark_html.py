@@ -19,56 +19,52 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
-os.environ.setdefault("OMP_NUM_THREADS", "1")
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import numpy as np
+from threadpoolctl import threadpool_limits
 
-import numpy as np  # noqa: E402
-from train_html_model import (  # noqa: E402
-    DEFAULT_DATASETS,
+from stripper import HtmlConfig, Stripper
+from stripper.models.files import SHIPPED
+from stripper.models.stages import grouped_folds
+from stripper.training.corpora import DEFAULT_DATASETS, snippet_accuracy
+from stripper.training.html import (
+    MEASURE_ONLY,
     TRAIN_CORPORA,
+    LabelledPage,
+    fit_pages,
     load_corpus,
     site_group,
-    train,
 )
-
-from stripper.corpora import snippet_accuracy  # noqa: E402
-from stripper.dom import extract, keep_text, load_html_model, shipped_html_model_path  # noqa: E402
-from stripper.scoring import shingle_scores  # noqa: E402
-
-MEASURE_ONLY = ("dragnet", "l3s-gn1")
+from stripper.training.scoring import shingle_scores
 
 
-def score(outputs: list[str], records: list[dict]) -> tuple[float, float, float, str]:
+def score(outputs: list[str], records: list[LabelledPage]) -> tuple[float, float, float, str]:
     """(P, R, F1, cell) — snippet accuracy in all three for snippet corpora."""
-    if records[0]["page"].gold is None:
+    if records[0].page.gold is None:
         right = total = 0
         for out, r in zip(outputs, records):
-            a, b = snippet_accuracy(out, r["page"].keep_snippets, r["page"].drop_snippets)
+            a, b = snippet_accuracy(out, r.page.keep_snippets, r.page.drop_snippets)
             right, total = right + a, total + b
         acc = right / max(total, 1)
         return acc, acc, acc, f"acc {acc:.3f}"
-    s = shingle_scores(outputs, [r["page"].gold for r in records])
+    s = shingle_scores(outputs, [r.page.gold for r in records])
     return s.precision, s.recall, s.f1, f"{s.f1:.3f} ({s.precision:.3f}/{s.recall:.3f})"
 
 
-def out_of_fold(records: list[dict], folds: int, seed: int, lexical: bool) -> list[str]:
+def out_of_fold(records: list[LabelledPage], folds: int, config: HtmlConfig) -> list[str]:
     """stripper outputs of each record from a model that never saw its site."""
-    from sklearn.model_selection import GroupKFold
-
-    groups = np.array([site_group(r["page"]) for r in records])
+    fold = grouped_folds([site_group(r.page) for r in records], folds)
     outputs = [""] * len(records)
-    for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(records, groups=groups)):
+    for k in range(folds):
         started = time.perf_counter()
-        model = train([records[i] for i in tr], seed, lexical)
-        test = [records[i] for i in te]
-        for i, debris in zip(te, model.predict([r["blocks"] for r in test])):
-            outputs[i] = keep_text(records[i]["blocks"], debris)
+        model = fit_pages([r for r, f in zip(records, fold) if f != k], config)
+        extract = Stripper(html_model=model).clean_html
+        for i in np.flatnonzero(fold == k):
+            outputs[i] = extract(records[i].page.html)
         print(f"  fold {k + 1}/{folds}: {time.perf_counter() - started:.0f}s", file=sys.stderr)
     return outputs
 
@@ -87,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=0, help="pages per corpus (0: all)")
     parser.add_argument("--folds", type=int, default=4)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--model", type=Path, default=shipped_html_model_path())
+    parser.add_argument("--model", type=Path, default=SHIPPED["html"])
     parser.add_argument("--no-lexical", action="store_true", help="OOF models without word stage")
     parser.add_argument("--no-card", action="store_true", help="do not write scores to the card")
     parser.add_argument(
@@ -95,29 +91,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     import trafilatura
-    from threadpoolctl import threadpool_limits
 
+    config = replace(HtmlConfig(), seed=args.seed, lexical=not args.no_lexical)
     started_all = time.perf_counter()
     corpora = [c for c in args.corpora.split(",") if c]
     data = {
         c: load_corpus(args.datasets, c, args.limit, labels=not c.startswith(MEASURE_ONLY))
         for c in corpora
     }
-    model = load_html_model(args.model)
+    extract = Stripper(html_model=args.model).clean_html
     rows, scores = [], {}
     with threadpool_limits(1):
         licensed = [r for c in corpora if not c.startswith(MEASURE_ONLY) for r in data[c]]
         oof: dict[int, str] = {}
         if licensed and not args.no_oof:
             print(f"out-of-fold over {len(licensed)} licensed pages ...", file=sys.stderr)
-            for r, out in zip(
-                licensed, out_of_fold(licensed, args.folds, args.seed, not args.no_lexical)
-            ):
+            for r, out in zip(licensed, out_of_fold(licensed, args.folds, config)):
                 oof[id(r)] = out
         for corpus in corpora:
             records = data[corpus]
-            htmls = [r["page"].html for r in records]
-            mine, my_rate = timed(lambda h: extract(h, model), htmls)
+            htmls = [r.page.html for r in records]
+            mine, my_rate = timed(extract, htmls)
             if corpus in TRAIN_CORPORA and not args.no_oof:
                 mine = [oof[id(r)] for r in records]
             theirs, their_rate = timed(lambda h: trafilatura.extract(h), htmls)

@@ -27,9 +27,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from stripper.corpora import (
+from stripper.text.cells import read_cells
+from stripper.text.lines import is_blank, join_kept
+from stripper.training.corpora import (
     DEFAULT_DATASETS,
     READERS,
     RENDERERS,
@@ -39,9 +39,8 @@ from stripper.corpora import (
     safe_name,
     snippet_accuracy,
 )
-from stripper.labels import label_document
-from stripper.lines import is_blank, join_kept, read_cells
-from stripper.scoring import shingle_scores
+from stripper.training.labels import label_document
+from stripper.training.scoring import shingle_scores
 
 DEFAULT_OUT = Path.home() / ".cache" / "stripper" / "corpora"
 

@@ -14,19 +14,25 @@ Construction will start next spring and last three years, officials said.
 <BLANKLINE>
 """
 
-from .cleaner import Cleaned, LineVerdict, Stripper, clean, clean_html
-from .config import Config
-from .model import LineModel, load_model
+from .api import Cleaned, LineVerdict, Stripper, clean, clean_html
+from .config import Config, HtmlConfig
+from .models.files import ModelError, load_html_model, load_model
+from .models.html import HtmlModel
+from .models.line import LineModel
 
 __version__ = "1.0.0"
 
 __all__ = [
     "Cleaned",
     "Config",
+    "HtmlConfig",
+    "HtmlModel",
     "LineModel",
     "LineVerdict",
+    "ModelError",
     "Stripper",
     "clean",
     "clean_html",
+    "load_html_model",
     "load_model",
 ]

@@ -1,7 +1,12 @@
-"""All tunable settings of stripper in one place.
+"""Every setting of stripper in one place: `Config` (cleaning and the line
+model) and `HtmlConfig` (the HTML block model).
 
-Every default lives here so that the command line, the API and training
-agree on them; pass a modified copy (``dataclasses.replace``) to change one.
+The command line, the API and training read their defaults here; pass a
+modified copy (``dataclasses.replace``) to change one. Why each value is
+what it is, and what else was tried, is in ``docs/model.md``.
+
+>>> Config().window, HtmlConfig().trees
+(3, 100)
 """
 
 from __future__ import annotations
@@ -11,85 +16,148 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Config:
-    """Settings shared by cleaning, featurising and training.
+    """Settings of cleaning, of the line model's features and of its training."""
 
-    >>> Config().window
-    3
-    """
-
-    #: Probability of debris at or above which a line is removed; None means
-    #: the threshold chosen when the model was trained.
+    # -- cleaning
+    #: Debris probability at or above which a line is removed; None: the model's own.
     threshold: float | None = None
-    #: How many neighbouring lines on each side feed a line's features.
-    window: int = 3
-    #: How many neighbouring lines on each side the second (sequence) pass reads.
-    context_window: int = 6
-    #: Number of folds for out-of-fold stacking and cross-validation.
-    folds: int = 5
-    #: Seed for every random choice made in training. Fits differ with it by
-    #: about ±0.01 of shingle F1 per corpus cell and by a caption or two of
-    #: the seed articles: with 7 and with 21 the shipped model's fit leaves
-    #: the five seeds clean (a trial fit with 13 kept one caption, at 0.55
-    #: against a 0.56 threshold), and 7 scored 0.02 higher on Readability.
-    seed: int = 7
-    #: Documents larger than this many bytes are refused, not cleaned (a
-    #: line classifier needs the whole document in memory).
+    #: Documents larger than this many bytes are refused rather than cleaned.
     max_document_bytes: int = 64 * 1024 * 1024
-    #: Number of documents featurised together in one vectorised batch.
+    #: Documents featurised together in one vectorised call of `Stripper.clean_many`.
     batch_size: int = 64
     #: Most bytes of input files one command-line job reads and cleans together.
     chunk_bytes: int = 16 * 1024 * 1024
-    #: Threads one process uses for model arithmetic; cleaning scales with
-    #: worker processes instead, and more threads than cores slows the trees.
+    #: Threads one process uses for model arithmetic (cleaning scales by processes).
     threads: int = 1
-    #: Boosting rounds and leaves per tree of the line stage; prediction
-    #: time grows with rounds x depth, about 45 ns per tree and line, and the
-    #: trees now take over two fifths of the cleaning time (the features
-    #: somewhat less). Measured 2026-12-01, mean shingle F1 of the 14 corpus
-    #: and rendering cells of scripts/benchmark_accuracy.py against 0.882 for
-    #: these sizes: line 40 x 31 and sequence 25 x 15 at learning rate 0.15
-    #: score the trees in 30% less time for -0.002 and lose 2 body lines of
-    #: the seeds; 40 x 15 and 25 x 15 are no faster (-0.002); 30 x 31 and
-    #: 20 x 15 at 0.2: -0.006. Not worth it.
-    line_trees: int = 60
-    line_leaves: int = 31
-    #: The same for the sequence stage.
-    sequence_trees: int = 40
-    sequence_leaves: int = 15
-    #: Lines the trees score at a time; a block that fits in the CPU cache
-    #: keeps the time per line flat however long the documents are (blocks of
-    #: 1,024 to 100,000 rows measured alike on 170-line pages).
+    #: Rows the trees score at a time, so long documents stay in the CPU cache.
     predict_rows: int = 4096
-    #: Whether the sequence stage also reads the confident debris lines
-    #: between a line and the main block and a stricter main block.
+
+    # -- line features
+    #: Words of at most this many tokens also get a feature for the whole line.
+    short_line_words: int = 4
+    #: Lines of at least this many words count as long (the main text's topic).
+    long_line_words: int = 15
+    #: Lines on each side whose share of long lines gives `long_neighbourhood`.
+    long_neighbourhood: int = 5
+    #: Lines on each side searched for a near copy (a caption beside its paragraph).
+    near_copy_reach: int = 3
+    #: Word-set similarity from which a near copy counts as the line's twin.
+    near_copy_similarity: float = 0.5
+    #: Most words of a comment-thread heading ("Leave a Reply", "12 Comments").
+    thread_heading_words: int = 6
+
+    # -- line and sequence stages
+    #: Neighbouring lines on each side whose features the line stage reads.
+    window: int = 3
+    #: Neighbouring lines on each side whose scores the sequence stage reads.
+    context_window: int = 6
+    #: Lines on each side of the sequence stage's running means of scores.
+    running_means: tuple[int, ...] = (2, 5, 15, 40)
+    #: Debris probability under which a line adds to the document's main block.
+    main_block_debris: float = 0.5
+    #: The same for the stricter main block.
+    strict_block_debris: float = 0.35
+    #: Debris probability from which a line counts as confident debris.
+    confident_debris: float = 0.7
+    #: Whether the sequence stage also reads the confident debris lines between
+    #: a line and the main block, and the stricter main block.
     structure_features: bool = True
-    #: Likely body words (words weighted by the line stage's body probability)
-    #: a comment-thread opener needs above it to count as opening a thread
-    #: under an article, not a "Comments" link in a share bar over one.
+    #: Likely body words a comment-thread opener needs above it to open a
+    #: thread under an article (not a "Comments" link in a share bar).
     thread_article_words: float = 50.0
-    #: F1 within which training's threshold search counts thresholds as
-    #: equal, taking the one nearest 0.5: on the shipped model's data the
-    #: out-of-fold F1 varies by 0.0005 from 0.46 to 0.62, and the exact peak
-    #: moved between 0.49 and 0.66 from one fit to the next (2026-12-01).
-    threshold_tolerance: float = 0.001
+
+    # -- training
+    #: Folds of out-of-fold stacking and cross-validation (grouped by outlet).
+    folds: int = 5
+    #: Seed of every random choice made in training.
+    seed: int = 7
+    #: Boosting rounds of the line stage.
+    line_trees: int = 60
+    #: Leaves per tree of the line stage.
+    line_leaves: int = 31
+    #: Boosting rounds of the sequence stage.
+    sequence_trees: int = 40
+    #: Leaves per tree of the sequence stage.
+    sequence_leaves: int = 15
     #: Learning rate of both tree stages.
     learning_rate: float = 0.1
-    #: L2 penalty of the lexical (SGD logistic) stage, and its passes.
+    #: L2 penalty on the leaf values of both tree stages.
+    tree_l2: float = 1.0
+    #: L2 penalty of the lexical (logistic) stage.
     lexical_alpha: float = 2e-5
+    #: Passes over the data of the lexical stage.
     lexical_passes: int = 15
-    #: How training weighs its data sources (each data path given to
-    #: ``train``, e.g. one corpus in one rendering): every source gets a total
-    #: weight of (its labelled lines) ** source_balance, spread evenly over
-    #: its lines. 1 pools all lines alike (the big corpora dominate, and with
-    #: them their labelling convention); 0 weighs every source equally.
+    #: Threshold the trained model keeps instead of choosing one; None: choose.
+    train_threshold: float | None = None
+    #: Lowest and highest threshold training considers.
+    threshold_range: tuple[float, float] = (0.2, 0.8)
+    #: Thresholds tried between them, evenly spaced.
+    threshold_steps: int = 61
+    #: F1 within which thresholds count as equal; the one nearest 0.5 wins.
+    threshold_tolerance: float = 0.001
+    #: Each data source weighs (its labelled lines) ** this: 0 every source alike.
     source_balance: float = 0.0
-    #: Extra factor on the total weight of the repository's hand-labelled
-    #: ``training_data/`` when it is one of several sources, so its seeds and
-    #: template families are learnt, not drowned by the corpora (3 left two
-    #: to three seed captions inside the article kept).
-    hand_labelled_weight: float = 5.0
-    #: Short excerpts added per training document (a run of 1 to
-    #: ``crop_lines`` of its non-blank lines, labels kept), so that the model
-    #: also sees documents of a paragraph or two, as `stripper.clean` gets them.
+    #: Short excerpts added per training document, so short inputs are seen too.
     crops_per_document: int = 1
+    #: Most non-blank lines of such an excerpt.
     crop_lines: int = 8
+
+
+@dataclass(frozen=True)
+class HtmlConfig:
+    """Settings of the HTML block model, its DOM features and its training."""
+
+    #: Debris probability at or above which a block is removed; None: the model's own.
+    threshold: float | None = None
+    #: Threads one process uses for model arithmetic.
+    threads: int = 1
+    #: Rows the trees score at a time.
+    predict_rows: int = 4096
+
+    # -- DOM features
+    #: Blocks of at least this many words count as paragraph text for containers.
+    paragraph_words: int = 8
+    #: ... if at most this share of their characters sits in links.
+    paragraph_link_share: float = 0.3
+    #: Share of the page's paragraph text the main container holds at least.
+    main_container_share: float = 0.6
+    #: Neighbouring blocks on each side whose first-stage scores stage 2 reads.
+    context_window: int = 3
+    #: Blocks on each side of stage 2's running means of first-stage scores.
+    running_means: tuple[int, ...] = (3, 10)
+    #: Blocks whose first-stage probability is within this of 0 or 1 skip stage 2.
+    sure: float = 0.05
+
+    # -- training
+    #: Folds of out-of-fold stacking (grouped by site).
+    folds: int = 3
+    #: Seed of every random choice made in training.
+    seed: int = 13
+    #: Whether a linear stage over the block's hashed words feeds the trees.
+    lexical: bool = True
+    #: L2 penalty of that lexical stage.
+    lexical_alpha: float = 2e-6
+    #: Its passes over the data.
+    lexical_passes: int = 8
+    #: Boosting rounds of each tree stage.
+    trees: int = 100
+    #: Leaves per tree.
+    leaves: int = 48
+    #: Fewest training blocks per leaf.
+    min_leaf: int = 40
+    #: Learning rate of the tree stages.
+    learning_rate: float = 0.15
+    #: L2 penalty on leaf values.
+    tree_l2: float = 1.0
+    #: Total weight of each page's labelled blocks (shared by their words).
+    page_weight: float = 100.0
+    #: Most weight factor of a small corpus against the others.
+    corpus_weight_cap: float = 3.0
+    #: Threshold the trained model keeps instead of choosing one; None: choose.
+    train_threshold: float | None = None
+    #: Lowest and highest threshold training considers.
+    threshold_range: tuple[float, float] = (0.2, 0.8)
+    #: Thresholds tried between them, evenly spaced.
+    threshold_steps: int = 61
+    #: F1 within which thresholds count as equal; the one nearest 0.5 wins.
+    threshold_tolerance: float = 0.001

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from stripper import batch, cli
-from stripper.lines import split_lines
-from stripper.reading import INPUT_PATTERNS
+from stripper import cli
+from stripper.cli.names import INPUT_PATTERNS
+from stripper.text.lines import split_lines
 
 REPO = Path(__file__).resolve().parent.parent
 MODEL = (
@@ -295,19 +295,14 @@ def test_html_on_standard_input_is_rendered_and_cleaned() -> None:
     assert b"<p>" not in done.stdout
 
 
-def test_every_html_input_goes_through_clean_html(tmp_path: Path, run, monkeypatch) -> None:
-    seen: list[str] = []
-    extract = batch.clean_html
-
-    def spy(stripper, html: str | bytes):
-        seen.append(html if isinstance(html, str) else html.decode())
-        return extract(stripper, html)
-
-    monkeypatch.setattr(batch, "clean_html", spy)
+def test_a_page_in_a_file_and_in_a_jsonl_field_gives_the_same_text(tmp_path: Path, run) -> None:
     write(tmp_path / "page.html", PAGE)
     write(tmp_path / "pages.jsonl", jsonl([{"html": PAGE}]))
     assert run("clean", tmp_path, "--html-field", "html").code == 0
-    assert seen == [PAGE, PAGE]
+    from_file = (tmp_path / "page.clean.txt").read_text()
+    (record,) = map(json.loads, (tmp_path / "pages.clean.jsonl").read_text().splitlines())
+    assert BODY_START in from_file
+    assert record["text"] == from_file
 
 
 # -- standard input and output ------------------------------------------------
@@ -677,9 +672,26 @@ def test_evaluate_names_a_badly_labelled_file_in_one_line(tmp_path: Path, run) -
     ]
 
 
-@pytest.mark.parametrize("command", ["train", "evaluate"])
-def test_training_commands_refuse_missing_data_as_a_usage_error(command: str, capsys) -> None:
+@pytest.mark.parametrize("command", [["train", "--out", "m.joblib"], ["evaluate"]])
+def test_training_commands_refuse_missing_data_as_a_usage_error(command, capsys) -> None:
     with pytest.raises(SystemExit) as stop:
-        cli.main([command, "/no/such/data"])
+        cli.main([*command, "/no/such/data"])
     assert stop.value.code == 2
     assert "no such file or folder: /no/such/data" in capsys.readouterr().err
+
+
+def test_train_needs_to_be_told_where_the_model_goes(capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["train", "training_data"])
+    assert stop.value.code == 2
+    assert "--out" in capsys.readouterr().err
+
+
+def test_train_does_not_overwrite_the_shipped_model_unless_asked(capsys) -> None:
+    shipped = REPO / "stripper" / "data" / "model.joblib"
+    before = digest(shipped)
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["train", str(REPO / "training_data" / "seeds"), "--out", str(shipped)])
+    assert stop.value.code == 2
+    assert "--replace-shipped" in capsys.readouterr().err
+    assert digest(shipped) == before

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stripper.corpora import (
+from stripper.html.blocks import html_to_text
+from stripper.training.corpora import (
     Page,
     align_lines,
     cut_dragnet_comments,
@@ -22,7 +23,6 @@ from stripper.corpora import (
     split_glued,
     strip_cleaneval_markers,
 )
-from stripper.dom import html_to_text
 
 ARTICLE = [
     "Otters return to the river",

@@ -6,20 +6,18 @@ import zlib
 import numpy as np
 import pytest
 
-from stripper.features import (
-    _CLOSERS,
-    _STRIPPED,
-    _WORD,
-    SHAPE_NAMES,
-    _crc32_runs,
-    _first_and_last,
-    _Lines,
-    _lower,
-    _runs,
-    featurize,
-    stoplist,
-    windowed_mean,
+from stripper.features.characters import (
+    CLOSERS,
+    STRIPPED,
+    WORD,
+    Characters,
+    first_and_last,
+    lower_case,
+    runs,
 )
+from stripper.features.line import SHAPE_NAMES, featurize
+from stripper.features.windows import windowed_mean
+from stripper.features.words import LEXICAL_DIMENSION, stoplist
 
 SENTENCE = "The council voted on Tuesday evening to build a second bridge across the river."
 
@@ -141,9 +139,9 @@ MULTILINGUAL = (
 
 def words(text: str) -> list[str]:
     """The words `featurize` hashes, as strings."""
-    lines = _Lines.of(text.split("\n"))
-    starts, ends = _runs((lines.flags & _WORD) > 0)
-    lower = _lower(lines.cp)
+    lines = Characters.of(text.split("\n"))
+    starts, ends = runs((lines.flags & WORD) > 0)
+    lower = lower_case(lines.cp)
     return ["".join(map(chr, lower[a:b])) for a, b in zip(starts, ends)]
 
 
@@ -161,12 +159,12 @@ def test_words_lower_case_character_by_character():
 def test_first_and_last_characters_are_those_of_the_string_methods():
     lines = ["  «Hello» ", "\u200b)", "x\u200b)", "abc)\u200b", "\u200b", "”", "Wait…”", "a", "(b)"]
     lines += ["", "  ", ") ) ", "x ) ”\u00a0", "\t*", "» a", "a\u200b\u200b"]
-    batch = _Lines.of(lines)
-    first, last = _first_and_last(batch, np.arange(len(lines)))
-    char = lambda at: chr(batch.cp[at]) if at >= 0 else ""  # noqa: E731
-    stripped = [line.strip(_STRIPPED) for line in lines]
+    chars = Characters.of(lines)
+    first, last = first_and_last(chars, np.arange(len(lines)))
+    char = lambda at: chr(chars.cp[at]) if at >= 0 else ""  # noqa: E731
+    stripped = [line.strip(STRIPPED) for line in lines]
     assert [char(at) for at in first] == [s[:1] for s in stripped]
-    assert [char(at) for at in last] == [s.rstrip(_CLOSERS)[-1:] for s in stripped]
+    assert [char(at) for at in last] == [s.rstrip(CLOSERS)[-1:] for s in stripped]
 
 
 def test_stopwords_and_copies_are_found_in_any_script_and_case(stopwords):
@@ -181,12 +179,13 @@ def test_a_line_with_a_line_feed_is_refused(stopwords):
         featurize([["one\ntwo"]], stopwords)
 
 
-def test_feature_columns_hash_words_with_zlib_crc32_as_trained_models_expect():
+def test_feature_columns_hash_words_with_zlib_crc32_as_trained_models_expect(stopwords):
     words = ["hello", "straße", "北京", "😀x", "é", "a" * 300, "ß" * 200, "x", "\udc80"]
     words += ["b" * 255, "c" * 256, "é" * 128, "d" * 257]  # around the tables' reach
-    values = np.frombuffer("".join(words).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    crcs = _crc32_runs(values, np.array([len(w) for w in words]))
-    assert crcs.tolist() == [zlib.crc32(w.encode("utf-8", "surrogatepass")) for w in words]
+    lexical = featurize([words], stopwords).lexical  # short lines: hashed whole, too
+    for row, line in enumerate(words):
+        crc = zlib.crc32(line.encode("utf-8", "surrogatepass"))
+        assert (crc + 13) & (LEXICAL_DIMENSION - 1) in lexical[row].indices, line
 
 
 @pytest.mark.parametrize(

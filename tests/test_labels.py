@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from stripper.labels import (
+from stripper.training.labels import (
     LabelFormatError,
     format_labelled,
     iter_labelled,

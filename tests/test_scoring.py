@@ -2,7 +2,7 @@
 
 import pytest
 
-from stripper.scoring import line_scores, page_score, shingle_scores, shingles
+from stripper.training.scoring import line_scores, page_score, shingle_scores, shingles
 
 
 def test_shingles_are_four_token_windows_counted_as_a_multiset():

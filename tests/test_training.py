@@ -7,10 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stripper import training
+from stripper import load_model
 from stripper.config import Config
-from stripper.labels import parse_labelled
-from stripper.model import load_model
+from stripper.training import fit as training
+from stripper.training.evaluate import evaluate
+from stripper.training.labels import parse_labelled
 
 DATA = Path(__file__).resolve().parent.parent / "training_data"
 SMALL = replace(
@@ -41,8 +42,8 @@ def test_grouped_folds_never_put_one_outlet_on_both_sides(monkeypatch):
     folds: list[tuple[set, set]] = []
     real_fit = training.fit_documents
 
-    def recording_fit(train_docs, config, sources=None):
-        model = real_fit(train_docs, config, sources)
+    def recording_fit(train_docs, config, sources=None, factors=None):
+        model = real_fit(train_docs, config, sources, factors)
         predict = model.predict_proba
 
         def recording_predict(lines):
@@ -104,7 +105,7 @@ def test_evaluate_scores_a_saved_model_on_labelled_files(tmp_path):
         write_outlet(data, outlet, 2)
     out = tmp_path / "model.joblib"
     training.train([data], out, SMALL, cross_validate=False, log=lambda _: None)
-    evaluation = training.evaluate([data], out)
+    evaluation = evaluate([data], out)
     assert evaluation.shingles.count == 4
     assert 0 <= evaluation.lines.f1 <= 1
 
@@ -118,16 +119,35 @@ def test_the_rebuild_recipe_builds_the_corpus_cache_before_training(tmp_path):
     rendering = tmp_path / "cache" / "somecorpus" / "lxml"
     rendering.mkdir(parents=True)
     (rendering.parent / "manifest.jsonl").write_text("{}\n")
-    build, train_line = training.rebuild_commands([DATA, rendering])
+    out = tmp_path / "m.joblib"
+    build, train_line = training.rebuild_commands([DATA, rendering], out, {DATA: 5})
     assert build.startswith("python scripts/build_corpus_cache.py --datasets ../shared/datasets")
     assert "--corpora somecorpus" in build and "--renderers lxml" in build
     assert train_line.startswith("python -m stripper train training_data ")
-    assert train_line.endswith("somecorpus/lxml")
+    assert "somecorpus/lxml --weight training_data=5 --out " in train_line
 
 
-def test_the_hand_labelled_training_data_is_weighed_up():
+def test_a_source_given_a_factor_weighs_that_many_times_more():
     docs = [parse_labelled("+ a b c\n- d\n")] * 2
-    sources = [str(DATA), "/elsewhere/corpus"]
-    config = replace(Config(), source_balance=0.0, hand_labelled_weight=3.0)
-    w = training.document_weights(docs, sources, config)
+    sources = ["/my/labels", "/elsewhere/corpus"]
+    w = training.document_weights(docs, sources, Config(), {"/my/labels": 3.0})
     assert np.isclose(w[0] / w[1], 3.0)
+
+
+def test_where_labels_sit_on_disk_does_not_change_their_weight():
+    docs = [parse_labelled("+ a b c\n- d\n")] * 2
+    w = training.document_weights(docs, [str(DATA), "/elsewhere/corpus"], Config())
+    assert np.isclose(w[0], w[1])
+
+
+def test_a_weight_for_a_path_that_is_not_trained_on_is_refused(tmp_path):
+    write_outlet(tmp_path / "data", "north", 2)
+    write_outlet(tmp_path / "data", "south", 2)
+    with pytest.raises(ValueError, match="not a data path"):
+        training.train(
+            [tmp_path / "data"],
+            tmp_path / "m.joblib",
+            SMALL,
+            {tmp_path / "other": 2.0},
+            log=lambda _: None,
+        )

@@ -1,0 +1,539 @@
+"""The command line: ``python -m stripper clean | train | evaluate``.
+
+`main` parses the arguments, runs one command and turns its outcome into an
+exit code: 0 done, 1 some inputs (or the whole command) failed, 2 the command
+line is wrong, 130 interrupted. This module holds the argument parser, the
+help texts and one small handler per command; the cleaning machinery
+(planning outputs, worker processes, JSONL streaming, the summary) is in
+`stripper.cli.session`, training and evaluation in `stripper.training`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from ..api import Stripper
+from ..config import Config
+from .inputs import describe_error
+from .jobs import Fields
+from .session import CommandError, Session, Settings
+
+PROGRAM = "python -m stripper"
+
+# -- argument parsing ------------------------------------------------------------
+
+DESCRIPTION = """\
+Remove boilerplate lines -- menus, "Share this", cookie prompts, "Popular
+posts" teasers, footers -- from scraped article text, line by line, with a
+trained classifier. Originals are never changed: the cleaned text is written
+beside them (story.txt -> story.clean.txt)."""
+
+EXAMPLES = f"""\
+examples:
+  {PROGRAM} clean story.txt              writes story.clean.txt beside it
+  {PROGRAM} clean corpus/                every input below corpus/, recursively
+  {PROGRAM} clean corpus/ -o cleaned/    a mirrored tree under cleaned/ instead
+  cat story.txt | {PROGRAM} clean -      standard input to standard output
+  {PROGRAM} clean pages.jsonl.gz --text-field body
+  {PROGRAM} clean crawl.jsonl --html-field html   page HTML -> "text" field
+  {PROGRAM} clean story.txt --report review.jsonl --overwrite
+  {PROGRAM} train training_data/ my-labels/ --out my-model.joblib
+  {PROGRAM} evaluate training_data/ --model my-model.joblib
+
+'{PROGRAM} COMMAND --help' explains a command's options."""
+
+CLEAN_EPILOG = f"""\
+inputs:
+  Folders are searched recursively for *.txt, *.jsonl, *.html and *.htm,
+  each also gzipped (.gz), and read by suffix; hidden files and stripper's
+  own outputs (*.clean.*) are left out, so running again never cleans an
+  output. Files named on the command line are cleaned whatever their suffix
+  (read as text unless it says JSONL or HTML); --text, --html or --jsonl
+  forces how they and standard input are read. Text is read as UTF-8 (a BOM
+  is dropped; UTF-16 with a BOM is read too); other bytes fall back to cp1252
+  or latin-1 with a warning. Binary files are skipped with a message.
+
+outputs:
+  story.txt -> story.clean.txt         story.txt.gz -> story.clean.txt.gz
+  pages.jsonl -> pages.clean.jsonl     pages.jsonl.gz -> pages.clean.jsonl.gz
+  page.html -> page.clean.txt          page.html.gz -> page.clean.txt.gz
+  (HTML, also .htm, is rendered to text lines; the output is text.) Two
+  inputs that would write the same output (page.txt and page.html in one
+  folder) both fail, each naming the other: rename one.
+  Output text is UTF-8 and keeps the input's kept lines byte for byte and its
+  newline style. Each output appears whole or not at all (temp file + rename).
+  An existing output is skipped, so an interrupted run resumes where it
+  stopped; --overwrite cleans again. With --output-dir the tree below each
+  folder given is mirrored below DIR (files given directly go into DIR).
+
+JSON Lines:
+  Each line's --text-field is cleaned; all other fields pass through in their
+  order. Lines that are not JSON objects with that text field are copied
+  unchanged and counted as failures (with their line number); blank lines
+  are kept. Files are streamed in batches: memory does not grow with size.
+  With --html-field NAME, each record's NAME field holds a web page: it is
+  rendered and cleaned, and the text is written into the --text-field
+  (replacing it in its place, or added as the last field). NAME itself is
+  kept unchanged unless --drop-html removes it. Records without a string
+  NAME field pass through unchanged as failures.
+
+report (--report FILE):
+  One JSON object per document: {{"source": path, "record": index, "line":
+  line, "lines": [{{"n": line number from 1, "text": ..., "debris": true|false,
+  "p": probability of debris}}, ...]}} ("record"/"line" for JSONL only). A
+  line with column gaps (3+ spaces or a tab between words, as text browsers
+  lay out tables) is judged cell by cell: one entry per cell, same "n".
+
+summary:
+  Files, documents, lines (or cells) kept and removed, documents left empty
+  (they had text and lost every line: an error page rightly, an article by a
+  model mistake; --report shows each line's probability), skipped and failed.
+
+exit status:
+  0 all inputs cleaned (or skipped), 1 some inputs failed (each is named on
+  stderr), 2 the command line is wrong.
+
+examples:
+  {PROGRAM} clean story.txt other.txt.gz
+  {PROGRAM} clean corpus/ --workers 2 --threshold 0.7
+  {PROGRAM} clean corpus/ -o /tmp/cleaned --quiet
+  {PROGRAM} clean - < story.txt > story.clean.txt
+  zcat pages.jsonl.gz | {PROGRAM} clean - --jsonl > clean.jsonl
+  curl -s https://example.org/ | {PROGRAM} clean - --html
+  {PROGRAM} clean crawl.jsonl --html-field html --drop-html"""
+
+
+def _threshold(value: str) -> float:
+    number = float(value)
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {value}")
+    return number
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return number
+
+
+_UNITS = {"": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+
+def _size(value: str) -> int:
+    """``"64M"`` → 67108864 (K, M, G are powers of 1024; a B after them is optional)."""
+    text = value.strip().upper().removesuffix("B")
+    unit = text[-1:] if text[-1:] in ("K", "M", "G") else ""
+    try:
+        number = float(text[: len(text) - len(unit)]) * _UNITS[unit]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {value!r} (try 64M)") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be positive, got {value}")
+    return int(number)
+
+
+def _existing_file(value: str) -> Path:
+    path = Path(value)
+    if not path.is_file():
+        raise argparse.ArgumentTypeError(f"no such file: {value}")
+    return path
+
+
+class _VersionAction(argparse.Action):
+    """--version: the package version and what the shipped model was trained on."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            help="show the version and the model's training facts, then exit",
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """The package version, then the shipped model's card, one fact per line."""
+    from .. import __version__
+    from ..models.files import SHIPPED, read_card
+
+    lines = [f"stripper {__version__}"]
+    path = SHIPPED["text"]
+    if not path.exists():
+        return "\n".join([*lines, f"model: none yet at {path} (run '{PROGRAM} train')"])
+    lines.append(f"model: {path}")
+    try:
+        card = read_card(path)
+    except (OSError, ValueError) as error:
+        return "\n".join([*lines, f"  model card unreadable: {error}"])
+    card.pop("config", None)  # the settings are Config's defaults
+    lines += [f"  {key}: {value}" for key, value in _flatten(card)]
+    return "\n".join(lines)
+
+
+def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, str]]:
+    """Nested card entries as ``("a.b", "text")`` pairs; long lists are counted."""
+    if isinstance(value, dict) and len(value) <= 12:
+        for key, inner in value.items():
+            yield from _flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, dict | list) and len(value) > 12:
+        yield prefix, f"{len(value)} entries"
+    elif isinstance(value, list):
+        yield prefix, ", ".join(map(str, value))
+    elif isinstance(value, float):
+        yield prefix, f"{value:.4g}"
+    else:
+        yield prefix, str(value)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for ``python -m stripper``."""
+    parser = argparse.ArgumentParser(
+        prog=PROGRAM,
+        description=DESCRIPTION,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action=_VersionAction)
+    commands = parser.add_subparsers(
+        title="commands", dest="command", metavar="COMMAND", required=True
+    )
+    _add_clean(commands)
+    _add_train(commands)
+    _add_evaluate(commands)
+    return parser
+
+
+Handler = Callable[[argparse.Namespace, argparse.ArgumentParser], int]
+
+
+def _add_command(
+    commands: argparse._SubParsersAction, name: str, run: Handler, **texts: str
+) -> argparse.ArgumentParser:
+    """A subcommand parser whose handler is ``run``; ``texts`` are help, description, epilog."""
+    command = commands.add_parser(
+        name, formatter_class=argparse.RawDescriptionHelpFormatter, **texts
+    )
+    command.set_defaults(run=run, parser=command)
+    return command
+
+
+def _add_clean(commands: argparse._SubParsersAction) -> None:
+    clean = _add_command(
+        commands,
+        "clean",
+        _clean_command,
+        help="clean files, folders, JSONL or standard input",
+        description="Clean text, JSONL and HTML files (or standard input), writing the\n"
+        "cleaned text beside each input.",
+        epilog=CLEAN_EPILOG,
+    )
+    clean.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files or folders to clean; - reads standard input and writes standard output",
+    )
+    output = clean.add_argument_group("where outputs go")
+    output.add_argument(
+        "-o",
+        "--output-dir",
+        metavar="DIR",
+        help="write outputs in a tree mirrored below DIR instead of beside the inputs",
+    )
+    output.add_argument(
+        "--overwrite", action="store_true", help="clean again inputs whose output already exists"
+    )
+    output.add_argument(
+        "--report",
+        metavar="FILE",
+        help="also write each line's debris probability to FILE (JSON Lines)",
+    )
+    _add_input_options(clean)
+    model = clean.add_argument_group("model")
+    _add_model_options(model)
+    run = clean.add_argument_group("running")
+    run.add_argument(
+        "--workers",
+        type=_positive,
+        default=os.cpu_count() or 1,
+        metavar="N",
+        help="worker processes (default: all %(default)s cores)",
+    )
+    run.add_argument(
+        "--max-bytes",
+        type=_size,
+        metavar="SIZE",
+        help="refuse documents larger than SIZE, e.g. 200M (default: "
+        f"{Config().max_document_bytes // 1024**2}M)",
+    )
+    run.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bar and no summary (failures are still named)",
+    )
+
+
+def _add_input_options(clean: argparse.ArgumentParser) -> None:
+    kinds = clean.add_argument_group(
+        "how inputs are read", "(for standard input and files named on the command line)"
+    ).add_mutually_exclusive_group()
+    for kind, what in (("text", "plain text"), ("html", "HTML pages"), ("jsonl", "JSON Lines")):
+        kinds.add_argument(
+            f"--{kind}",
+            dest="kind",
+            action="store_const",
+            const=kind,
+            help=f"read them as {what}, whatever their suffix",
+        )
+    jsonl = clean.add_argument_group("JSON Lines")
+    jsonl.add_argument(
+        "--text-field",
+        default="text",
+        metavar="NAME",
+        help="the field to clean, or with --html-field to write the text into "
+        "(default: %(default)s)",
+    )
+    jsonl.add_argument(
+        "--html-field",
+        metavar="NAME",
+        help="clean the web page in field NAME into --text-field (NAME is kept)",
+    )
+    jsonl.add_argument(
+        "--drop-html", action="store_true", help="with --html-field: leave NAME out of the output"
+    )
+
+
+def _add_model_options(group: argparse._ArgumentGroup) -> None:
+    group.add_argument(
+        "--model",
+        type=_existing_file,
+        metavar="PATH",
+        help="a model file from 'train' (default: the shipped model)",
+    )
+    group.add_argument(
+        "--threshold",
+        type=_threshold,
+        metavar="P",
+        help="remove lines whose debris probability is at least P (default: the threshold "
+        "chosen when the model was trained)",
+    )
+
+
+def _add_train(commands: argparse._SubParsersAction) -> None:
+    train = _add_command(
+        commands,
+        "train",
+        _train_command,
+        help="train a model from labelled data",
+        description="Train a line model from labelled documents (see stripper.training.labels),\n"
+        "or with --html the HTML model from the public corpora.",
+        epilog=f"""examples:
+  {PROGRAM} train training_data/ my-labels/ --weight my-labels=3 --out my-model.joblib
+  {PROGRAM} train --html --datasets ../shared/datasets --out my-html-model.joblib""",
+    )
+    train.add_argument(
+        "data",
+        nargs="*",
+        metavar="DATA",
+        help="labelled files or folders (default: the repository's training_data/)",
+    )
+    train.add_argument(
+        "--out", type=Path, metavar="PATH", required=True, help="where to write the model"
+    )
+    train.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="PATH=FACTOR",
+        help="weigh the data path PATH FACTOR times its share (repeatable)",
+    )
+    train.add_argument(
+        "--replace-shipped",
+        action="store_true",
+        help="allow --out to be the shipped model's own file",
+    )
+    html = train.add_argument_group("the HTML model")
+    html.add_argument("--html", action="store_true", help="train the HTML model instead")
+    html.add_argument(
+        "--datasets",
+        type=Path,
+        default=Path("..", "shared", "datasets"),
+        metavar="DIR",
+        help="folder of the public corpora (default: %(default)s)",
+    )
+    html.add_argument(
+        "--limit", type=int, default=0, metavar="N", help="at most N pages per corpus"
+    )
+    train.add_argument("-q", "--quiet", action="store_true", help="print only the result")
+
+
+def _add_evaluate(commands: argparse._SubParsersAction) -> None:
+    evaluate = _add_command(
+        commands,
+        "evaluate",
+        _evaluate_command,
+        help="score a model on labelled data",
+        description="Score a model on labelled documents: line and shingle scores.",
+        epilog=f"example:\n  {PROGRAM} evaluate held_out/ --model my-model.joblib",
+    )
+    evaluate.add_argument("data", nargs="+", metavar="DATA", help="labelled files or folders")
+    _add_model_options(evaluate)
+    evaluate.add_argument(
+        "--report", type=Path, metavar="FILE", help="write per-document scores to FILE"
+    )
+
+
+# -- commands --------------------------------------------------------------------
+
+
+def _clean_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    _check_clean(args, parser)
+    config = Config()
+    if args.max_bytes:
+        config = replace(config, max_document_bytes=args.max_bytes)
+    stripper = Stripper(model=args.model, threshold=args.threshold, config=config)
+    settings = Settings(
+        output_dir=Path(args.output_dir) if args.output_dir else None,
+        overwrite=args.overwrite,
+        kind=args.kind,
+        fields=Fields(args.text_field, args.html_field, args.drop_html),
+        report=Path(args.report) if args.report else None,
+        workers=args.workers,
+        quiet=args.quiet,
+    )
+    session = Session(settings, stripper)
+    if args.paths == ["-"]:
+        return session.run_stdin()
+    return session.run(args.paths)
+
+
+def _check_clean(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Refuse option combinations that make no sense (exit code 2)."""
+    stdin = "-" in args.paths
+    if stdin and (len(args.paths) > 1 or args.output_dir):
+        parser.error("'-' (standard input) cannot be combined with other paths or --output-dir")
+    if args.report and Path(args.report).is_dir():
+        parser.error(f"--report {args.report} is a folder; give a file name")
+    if args.drop_html and not args.html_field:
+        parser.error("--drop-html needs --html-field")
+    if args.html_field and args.kind in ("text", "html"):
+        parser.error(f"--html-field reads JSON Lines; it cannot be combined with --{args.kind}")
+    if args.html_field and stdin and args.kind is None:
+        parser.error("--html-field on standard input needs --jsonl")
+
+
+def _train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from ..models.files import SHIPPED
+
+    shipped = SHIPPED["html" if args.html else "text"]
+    if args.out.resolve() == shipped.resolve() and not args.replace_shipped:
+        parser.error(f"--out {args.out} is the shipped model; add --replace-shipped to replace it")
+    log = (lambda _: None) if args.quiet else (lambda line: print(line, file=sys.stderr))
+    if args.html:
+        if args.data or args.weight:
+            parser.error(
+                "--html trains on the corpora under --datasets; DATA and --weight "
+                "are for the line model"
+            )
+        if not args.datasets.is_dir():
+            parser.error(f"no such folder: {args.datasets} (--datasets)")
+        from ..training.html import train_html
+
+        with _training_errors():
+            card = train_html(args.datasets, args.out, limit=args.limit, log=log)
+        print(json.dumps(card["data"]["counts"], indent=2))
+        return 0
+    from ..training.fit import DEFAULT_DATA, train
+
+    data = _existing_paths(args.data, parser)
+    if not data:
+        if not DEFAULT_DATA.is_dir():
+            parser.error(f"no training data at {DEFAULT_DATA}; pass the labelled data's path")
+        data = [DEFAULT_DATA]
+    weights = dict(_weight(value, parser) for value in args.weight)
+    with _training_errors():
+        card = train(data, args.out, Config(), weights, log=log)
+    print(json.dumps(card.get("cross_validation", {}).get("scores", {}), indent=2))
+    return 0
+
+
+def _weight(value: str, parser: argparse.ArgumentParser) -> tuple[Path, float]:
+    """``PATH=FACTOR`` of ``--weight``."""
+    path, _, factor = value.rpartition("=")
+    try:
+        number = float(factor)
+    except ValueError:
+        number = -1.0
+    if not path or number <= 0:
+        parser.error(f"--weight {value}: give PATH=FACTOR with a positive FACTOR, e.g. data=2")
+    return Path(path), number
+
+
+def _evaluate_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    data = _existing_paths(args.data, parser)
+    from ..training.evaluate import evaluate
+
+    with _training_errors():
+        evaluation = evaluate(data, args.model, args.threshold)
+    print(evaluation)
+    if args.report:
+        text = json.dumps(evaluation.as_dict(), indent=2) + "\n"
+        Path(args.report).write_text(text, encoding="utf-8")
+    return 0
+
+
+def _existing_paths(paths: list[str], parser: argparse.ArgumentParser) -> list[Path]:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        parser.error(f"no such file or folder: {', '.join(missing)}")
+    return [Path(p) for p in paths]
+
+
+@contextmanager
+def _training_errors() -> Iterator[None]:
+    """Bad labelled data or an unusable model become one-line `CommandError` s."""
+    from ..models.files import ModelError
+    from ..training.labels import LabelFormatError
+
+    try:
+        yield
+    except (LabelFormatError, ModelError, OSError, ValueError) as error:
+        raise CommandError(str(error)) from error
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args, args.parser)
+    except CommandError as error:
+        print(f"stripper: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(
+            "stripper: interrupted; finished outputs are kept, partial ones removed",
+            file=sys.stderr,
+        )
+        return 130
+    except BrokenPipeError:  # e.g. piped into `head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
+    except OSError as error:  # e.g. the --report file cannot be written
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"stripper: error: {where}{describe_error(error)}", file=sys.stderr)
+        return 1

@@ -1,0 +1,230 @@
+"""The characters of a batch's lines, as one array of code points, and the
+features read from them.
+
+Every line of a batch of documents, blank ones too, is laid end to end in
+one array of code points (`Characters`), each with flags looked up in a
+table of the first 65,536 code points (word character, upper, lower, digit,
+...) and a class (punctuation, space, quote, ...). The per-line counts of
+`character_features` are then a few C-speed passes over that array, with
+no Python work per line or per character.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+
+_SENTENCE_END = [ord(c) for c in ".!?…。！？"]
+_BULLETS = [ord(c) for c in "-•*·–—>»"]
+#: Stripped from both ends of a line before its first and last characters are read.
+STRIPPED = " \t\u00a0\u200b"
+#: Also stripped from the end before the last character is read.
+CLOSERS = "\"'”’»)]*\u00a0 \t"
+
+#: Bits of a character's flags (`_properties`): ``\w``, `str.isupper`, `str.islower`,
+#: `str.isdigit`, in `STRIPPED`, in `CLOSERS`, a capital counted by "upper_share",
+#: and a space, line feed or no-break space (what a capitalised word follows).
+WORD, _UPPER, _LOWER, _DIGIT, _STRIP, _CLOSER, _CAPITAL, _GAP = 1, 2, 4, 8, 16, 32, 64, 128
+#: Code points looked up in tables; the rare ones above are computed one by one.
+_TABLE_SIZE = 0x10000
+#: Base of the polynomial word hash: odd, so its powers never vanish modulo 2**64.
+
+
+def _class_masks(cp: np.ndarray) -> dict[str, np.ndarray]:
+    """The character classes counted per line, as masks over code points ``cp``."""
+    ascii_punct = (
+        ((cp >= 33) & (cp <= 47))
+        | ((cp >= 58) & (cp <= 64))
+        | ((cp >= 91) & (cp <= 96))
+        | ((cp >= 123) & (cp <= 126))
+    )
+    return {
+        "upper": ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)),
+        "lower": ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0xFF) & (cp != 0xF7)),
+        "digit": (cp >= 48) & (cp <= 57),
+        "punct": ascii_punct | ((cp >= 0x2010) & (cp <= 0x205E)) | ((cp >= 0xA1) & (cp <= 0xBF)),
+        "space": (cp == 32) | (cp == 9) | (cp == 0xA0) | ((cp >= 0x2000) & (cp <= 0x200B)),
+        "sentence": (cp == 46) | (cp == 33) | (cp == 63),
+        "separator": (cp == 124)
+        | (cp == 0xBB)
+        | (cp == 0x203A)
+        | (cp == 0x2022)
+        | (cp == 0xB7)
+        | (cp == 0x2192),
+        "copyright": cp == 0xA9,
+        "straight_quote": (cp == 34) | (cp == 39),
+        "curly_quote": (cp >= 0x2018) & (cp <= 0x201F),
+        "at": cp == 64,
+    }
+
+
+def _properties(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Flags (`WORD`, `_UPPER`...) and lower-case code point of each character.
+
+    A word character is one that ``re`` matches with ``\\w`` once lower-cased;
+    the lower case of a character is the first of ``str.lower``'s.
+    """
+    lowered = [c.lower()[0] for c in chars]
+    cp = np.fromiter(map(ord, chars), dtype=np.uint32, count=len(chars))
+
+    def has(test, of: list[str]) -> np.ndarray:
+        return np.fromiter(map(test, of), dtype=bool, count=len(chars))
+
+    flags = (
+        (has(str.isalnum, lowered) | has("_".__eq__, lowered)) * WORD
+        | has(str.isupper, chars) * _UPPER
+        | has(str.islower, chars) * _LOWER
+        | has(str.isdigit, chars) * _DIGIT
+        | has(STRIPPED.__contains__, chars) * _STRIP
+        | has(CLOSERS.__contains__, chars) * _CLOSER
+        | _class_masks(cp)["upper"] * _CAPITAL
+        | np.isin(cp, [ord(" "), ord("\n"), 0xA0]) * _GAP
+    )
+    return flags.astype(np.uint8), np.fromiter(map(ord, lowered), np.uint32, len(chars))
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """Per code point below `_TABLE_SIZE`: its properties and lower case."""
+
+    props: np.ndarray  #: flags (`_properties`) | kind (index into `kinds`) << 8
+    lower: np.ndarray  #: the lower case (`_properties`)
+    kinds: np.ndarray  #: (kinds, classes): the classes of each kind of character
+    classes: tuple[str, ...]  #: `_class_masks` and "whitespace" (`str.isspace`)
+
+
+@functools.cache
+def _tables() -> _Tables:
+    chars = [chr(c) for c in range(_TABLE_SIZE)]
+    flags, lower = _properties(chars)
+    masks = _class_masks(np.arange(_TABLE_SIZE))
+    masks["whitespace"] = np.fromiter(map(str.isspace, chars), dtype=bool, count=_TABLE_SIZE)
+    kinds, kind = np.unique(np.column_stack(list(masks.values())), axis=0, return_inverse=True)
+    props = flags.astype(np.uint16) | kind.ravel().astype(np.uint16) << 8
+    return _Tables(props, lower, kinds.astype(np.int64), tuple(masks))
+
+
+def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
+    """``table`` at code points ``cp``, and ``beyond(characters)`` for the
+    few code points beyond it (emoji, rare scripts)."""
+    if not len(cp) or cp.max() < _TABLE_SIZE:
+        return np.take(table, cp)
+    out = np.take(table, np.minimum(cp, _TABLE_SIZE - 1))
+    rare = cp >= _TABLE_SIZE
+    distinct, where = np.unique(cp[rare], return_inverse=True)
+    out[rare] = beyond([chr(c) for c in distinct.tolist()])[where.ravel()]
+    return out
+
+
+def lower_case(cp: np.ndarray) -> np.ndarray:
+    """The lower case of each code point."""
+    return _lookup(cp, _tables().lower, lambda chars: _properties(chars)[1])
+
+
+@dataclass
+class Characters:
+    """Every line of a batch, blank ones too, as one array of code points."""
+
+    cp: np.ndarray  #: code points of the lines, each followed by "\n"
+    starts: np.ndarray  #: offset of each line's first code point
+    ends: np.ndarray  #: offset of the "\n" closing each line
+    flags: np.ndarray  #: `_properties` flags of each code point
+    counts: np.ndarray  #: (lines, classes) characters of each of `_Tables.classes`
+    blank: np.ndarray  #: lines of nothing but whitespace (`stripper.text.lines.is_blank`)
+
+    @classmethod
+    def of(cls, lines: list[str]) -> Characters:
+        text = "\n".join(lines) + "\n" if lines else ""
+        cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        ends = np.flatnonzero(cp == 10)
+        if len(ends) != len(lines):
+            raise ValueError("a line must not contain a line feed")
+        starts = np.zeros_like(ends)
+        starts[1:] = ends[:-1] + 1
+        tables = _tables()
+        no_class = tables.props[-1] & 0xFF00  # code points beyond the table are in no class
+        props = _lookup(cp, tables.props, lambda chars: _properties(chars)[0] | no_class)
+        width = len(tables.kinds)
+        key = np.repeat(np.arange(len(lines)) * width, ends - starts + 1)  # line, then kind
+        key += props >> 8
+        per_kind = np.bincount(key, minlength=len(lines) * width).reshape(len(lines), width)
+        counts = per_kind @ tables.kinds
+        whitespace = counts[:, tables.classes.index("whitespace")] - 1  # not the "\n"
+        blank = whitespace == ends - starts
+        return cls(cp, starts, ends, props.astype(np.uint8), counts, blank)
+
+    def line_of(self, at: np.ndarray) -> np.ndarray:
+        """The line of each code point offset ``at``."""
+        return np.searchsorted(self.ends, at)
+
+    @property
+    def bounds(self) -> np.ndarray:
+        """Each line's first offset, then the text's end."""
+        return np.append(self.starts, len(self.cp))
+
+
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) offsets of the runs of True in ``mask``;
+    the text ends with "\n", which is in no run, so runs never cross lines."""
+    edges = np.flatnonzero(np.diff(mask, prepend=False))
+    return edges[0::2], edges[1::2]
+
+
+def first_and_last(lines: Characters, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offset (-1 if none) of the first character of the lines ``at``
+    stripped of `STRIPPED`, and of their last one once `CLOSERS` are also
+    stripped from the end: ``line.strip(STRIPPED).rstrip(CLOSERS)[-1:]``.
+    Only lines that start or end with such characters need a search."""
+    starts, ends = lines.starts[at], lines.ends[at]
+    strip = (lines.flags & _STRIP) > 0
+    run_start, run_end = runs(strip)
+    first = starts.copy()
+    lead = strip[starts]  # (an empty line's start is its "\n")
+    first[lead] = run_end[np.searchsorted(run_start, starts[lead])]
+    last = ends - 1
+    trail = strip[last]  # (an empty line's last is a "\n" too)
+    last[trail] = run_start[np.searchsorted(run_end, ends[trail])] - 1
+    closer = (lines.flags & _CLOSER) > 0
+    run_start, _ = runs(closer)
+    tail = closer[last]
+    last[tail] = run_start[np.searchsorted(run_start, last[tail], side="right") - 1] - 1
+    has_first = first < ends
+    return np.where(has_first, first, -1), np.where(has_first & (last >= first), last, -1)
+
+
+def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.ndarray]:
+    count = dict(zip(_tables().classes, lines.counts[content].T))
+    chars = (lines.ends - lines.starts)[content].astype(np.float64)
+    safe = np.maximum(chars, 1)
+    capital = (lines.flags & _CAPITAL) > 0
+    capital[1:] &= (lines.flags[:-1] & _GAP) > 0  # starting a word
+    capitalised = np.bincount(lines.line_of(np.flatnonzero(capital)), minlength=len(lines.starts))
+    first, last = first_and_last(lines, content)
+    first_flags = np.where(first >= 0, lines.flags[first], 0)
+    first = np.where(first >= 0, lines.cp[first], -1)
+    last = np.where(last >= 0, lines.cp[last], -1)
+    letters = np.maximum(count["upper"] + count["lower"], 1)
+    separators = count["separator"]
+    return {
+        "log_chars": np.log1p(chars),
+        "ends_sentence": np.isin(last, _SENTENCE_END),
+        "ends_colon": last == ord(":"),
+        "starts_upper": (first_flags & _UPPER) > 0,
+        "starts_lower": (first_flags & _LOWER) > 0,
+        "starts_digit": (first_flags & _DIGIT) > 0,
+        "starts_bullet": np.isin(first, _BULLETS),
+        "upper_share": count["upper"] / letters,
+        "digit_share": count["digit"] / safe,
+        "punct_share": count["punct"] / safe,
+        "space_share": count["space"] / safe,
+        "sentences": count["sentence"],
+        "capitalised_words": capitalised[content],
+        "separators": np.log1p(separators),
+        "has_copyright": count["copyright"] > 0,
+        "straight_quotes": count["straight_quote"],
+        "curly_quotes": count["curly_quote"],
+        "has_at": count["at"] > 0,
+        "pipe_or_bullets": separators > 0,
+    }

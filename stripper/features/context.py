@@ -1,0 +1,182 @@
+"""Context features: what the lines around a line and the document's shape say.
+
+The line stage reads each line's own features with those of its neighbours
+(`line_features`); the sequence stage reads the line stage's scores of the
+lines around, their running means, where the line lies against the
+document's densest body block (`main_block`) and how much likely body text
+lies above the last comment-thread opener over it (`after_opener`). The
+HTML model's second stage reads its first stage's scores of the blocks
+around (`block_context`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..config import Config, HtmlConfig
+from .line import SHAPE_NAMES, LineFeatures
+from .windows import neighbours, windowed_mean
+
+#: Value of a neighbour's feature beyond the document's edge: below every
+#: real value (so trees split it off like a missing value), and not NaN,
+#: because scikit-learn's binning fails on an all-NaN column (tiny data).
+MISSING = -20.0
+#: The same for the HTML model's neighbouring blocks (a probability: below 0).
+MISSING_BLOCK = -1.0
+#: Probabilities are clipped this far from 0 and 1 before their logit is taken.
+LOGIT_CLIP = 1e-4
+
+#: Shape features that are also read from neighbouring lines.
+NEIGHBOUR_FEATURES = [
+    SHAPE_NAMES.index(name)
+    for name in (
+        "log_words", "ends_sentence", "stopword_share", "punct_share", "starts_lower",
+        "duplicates", "quote_style_gap",
+    )
+]  # fmt: skip
+#: Shape features of the line itself that the sequence stage reads too.
+SEQUENCE_OWN_FEATURES = [
+    SHAPE_NAMES.index(name)
+    for name in (
+        "log_words", "duplicates", "first_copy", "quote_style_gap", "near_copy",
+        "copy_quote_gap", "relative_position",
+    )
+]  # fmt: skip
+
+
+def logit(p: np.ndarray) -> np.ndarray:
+    """The log-odds of probabilities ``p``, clipped at `LOGIT_CLIP`."""
+    p = np.clip(p, LOGIT_CLIP, 1 - LOGIT_CLIP)
+    return np.log(p / (1 - p))
+
+
+def line_features(features: LineFeatures, lexical: np.ndarray, config: Config) -> np.ndarray:
+    """The line stage's input: shape features and lexical score of each line,
+    and the main ones of its neighbours."""
+    score = logit(lexical)
+    neighbour = np.column_stack([features.shape[:, NEIGHBOUR_FEATURES], score])
+    score = score.astype(np.float32)[:, None]
+    around = neighbours(neighbour, features.doc_of, features.starts, config.window, MISSING)
+    return np.hstack([features.shape, score, around])
+
+
+def sequence_features(features: LineFeatures, line: np.ndarray, config: Config) -> np.ndarray:
+    """The sequence stage's input: neighbours' line-stage scores, running
+    means, main-block position and comment-thread openers above."""
+    doc_of, starts = features.doc_of, features.starts
+    score = logit(line).astype(np.float32)
+    means = [windowed_mean(line, doc_of, starts, k) for k in config.running_means]
+    return np.hstack(
+        [
+            score[:, None],
+            neighbours(score, doc_of, starts, config.context_window, MISSING),
+            np.column_stack(means).astype(np.float32),
+            main_block(features, line, config),
+            after_opener(features, line, config.thread_article_words),
+            features.shape[:, SEQUENCE_OWN_FEATURES],
+        ]
+    )
+
+
+def block_context(first: np.ndarray, starts: np.ndarray, config: HtmlConfig) -> np.ndarray:
+    """The HTML model's second-stage context: the first-stage probabilities of
+    the neighbouring blocks (`MISSING_BLOCK` past the page's edges) and their
+    running means."""
+    n = len(first)
+    width = 2 * config.context_window + len(config.running_means)
+    if not n:
+        return np.zeros((0, width), np.float32)
+    page = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    around = neighbours(first, page, starts, config.context_window, MISSING_BLOCK)
+    means = [windowed_mean(first, page, starts, k) for k in config.running_means]
+    return np.hstack([around, np.column_stack(means).astype(np.float32)])
+
+
+def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.ndarray:
+    """Where each line lies relative to its document's densest body block:
+    the contiguous run of lines maximising the sum of (`Config.main_block_debris`
+    minus the debris probability) weighted by words. Columns: inside, lines to
+    the block (log, signed), the block's share of the document's lines; with
+    `Config.structure_features`, also the confident debris lines between the line and the
+    block (log, signed: a comment section under the article is full of
+    names, dates and "Reply" lines) and the line's place relative to a
+    stricter block."""
+    words = np.expm1(features.shape[:, 1]).astype(np.float64)  # log_words is column 1
+    weight = np.sqrt(words + 1)
+    index = np.arange(len(line))
+    lines = np.diff(features.starts)[features.doc_of]
+    start, end = best_segments((config.main_block_debris - line) * weight, features)
+    distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+    columns = [distance == 0, signed_log(distance), (end - start + 1) / lines]
+    if config.structure_features:
+        confident = np.zeros(len(line) + 1)  # confident debris lines before each line
+        np.cumsum(line > config.confident_debris, out=confident[1:])
+        after = confident[index] - confident[end + 1]  # in (end, line)
+        last = features.starts[features.doc_of + 1]
+        before = confident[start] - confident[np.minimum(index + 1, last)]  # in (line, start)
+        between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
+        start, end = best_segments((config.strict_block_debris - line) * weight, features)
+        distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+        columns += [signed_log(between), distance == 0, signed_log(distance)]
+        columns.append((end - start + 1) / lines)
+    return np.column_stack(columns).astype(np.float32)
+
+
+def after_opener(features: LineFeatures, line: np.ndarray, article_words: float) -> np.ndarray:
+    """Per line, how much likely body text (words weighted by the line stage's
+    body probability) its document has above the last comment-thread opener
+    at or above it, log count and share of the document's; zero without one.
+    Openers with fewer than ``article_words`` above do not count: a thread
+    opens under an article, a "0 comments" or a share bar's "Comments" link
+    sits over one."""
+    words = np.expm1(features.shape[:, SHAPE_NAMES.index("log_words")]) * (1.0 - line)
+    total = np.cumsum(words)
+    first = features.starts[features.doc_of]
+    before = total - words - np.where(first > 0, total[np.maximum(first - 1, 0)], 0.0)
+    doc_total = np.bincount(features.doc_of, weights=words, minlength=len(features.starts) - 1)
+    last = np.where(features.opener & (before >= article_words), np.arange(len(line)), -1)
+    np.maximum.accumulate(last, out=last)  # last opener at or above, any document
+    found = last >= first
+    mass = np.where(found, before[np.maximum(last, 0)], 0.0)
+    share = mass / np.maximum(doc_total[features.doc_of], 1.0)
+    return np.column_stack([np.log1p(mass), share]).astype(np.float32)
+
+
+def signed_log(x: np.ndarray) -> np.ndarray:
+    """``sign(x) * log(1 + |x|)``: distances in lines, compressed both ways."""
+    return np.sign(x) * np.log1p(np.abs(x))
+
+
+def best_segments(gain: np.ndarray, features: LineFeatures) -> tuple[np.ndarray, np.ndarray]:
+    """Per line, the first and last line (batch indices) of its document's
+    maximum-sum contiguous run of ``gain``: the run ends where the sum so far
+    minus its lowest earlier value peaks, and starts at that lowest point."""
+    doc_of = features.doc_of
+    before = np.zeros(len(gain) + 1)  # sum of gain before each line (and after the last)
+    np.cumsum(gain, out=before[1:])
+    lowest = before[:-1].copy()  # lowest of `before` in the document up to each line
+    first = features.starts[doc_of]
+    step = 1
+    while step < len(gain):  # a log-step running minimum that stops at document starts
+        reach = np.flatnonzero(np.arange(step, len(gain)) - step >= first[step:]) + step
+        lowest[reach] = np.minimum(lowest[reach], lowest[reach - step])
+        step *= 2
+    rise = before[1:] - lowest
+    opening = features.starts[:-1]
+    filled = opening < features.starts[1:]  # documents with lines
+    peak = np.zeros(len(opening))
+    peak[filled] = np.maximum.reduceat(rise, opening[filled])
+    end = np.zeros(len(opening), dtype=np.int64)
+    end[filled] = first_where(rise == peak[doc_of], opening[filled])
+    low = np.zeros(len(opening))
+    low[filled] = lowest[end[filled]]
+    start = np.zeros(len(opening), dtype=np.int64)
+    start[filled] = first_where(before[:-1] == low[doc_of], opening[filled])
+    return start[doc_of], end[doc_of]
+
+
+def first_where(mask: np.ndarray, opening: np.ndarray) -> np.ndarray:
+    """For each document (its first line ``opening``), the first line where
+    ``mask`` holds; every document has one."""
+    hits = np.flatnonzero(mask)
+    return hits[np.searchsorted(hits, opening)]

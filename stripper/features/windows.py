@@ -1,0 +1,51 @@
+"""Reading the values of nearby lines, within each document of a batch.
+
+A batch lays the lines of many documents end to end: ``doc_of`` gives each
+line's document and ``starts`` each document's first line (and, last, the
+end). Both helpers here stop at document edges, so no line ever reads
+another document's lines.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def neighbours(
+    values: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, window: int, missing: float
+) -> np.ndarray:
+    """The ``values`` (per line: a value or a row) of the lines -``window`` to
+    ``window`` away (0 left out) in the same document, side by side, as
+    float32; ``missing`` beyond the document's edges.
+
+    >>> neighbours(np.array([1.0, 2.0, 3.0]), np.zeros(3, int), np.array([0, 3]), 1, -1.0)
+    array([[-1.,  2.],
+           [ 1.,  3.],
+           [ 2., -1.]], dtype=float32)
+    """
+    values = values.astype(np.float32).reshape(len(values), -1)
+    n, k = values.shape
+    index = np.arange(n)
+    first, end = starts[doc_of], starts[doc_of + 1]
+    offsets = [offset for offset in range(-window, window + 1) if offset]
+    out = np.empty((n, len(offsets), k), dtype=np.float32)
+    for j, offset in enumerate(offsets):
+        source = index + offset
+        inside = (source >= first) & (source < end)
+        out[:, j] = np.where(inside[:, None], values[np.clip(source, 0, max(n - 1, 0))], missing)
+    return out.reshape(n, len(offsets) * k)
+
+
+def windowed_mean(values: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    """Mean of ``values`` over the lines within ``k`` of each line, in its document.
+
+    >>> values, doc_of = np.array([0.0, 1, 1, 0]), np.array([0, 0, 1, 1])
+    >>> windowed_mean(values, doc_of, np.array([0, 2, 4]), 1)
+    array([0.5, 0.5, 0.5, 0.5])
+    """
+    n = len(values)
+    idx = np.arange(n)
+    lo = np.maximum(idx - k, starts[doc_of])
+    hi = np.minimum(idx + k + 1, starts[doc_of + 1])
+    cum = np.concatenate([[0.0], np.cumsum(values)])
+    return (cum[hi] - cum[lo]) / (hi - lo)

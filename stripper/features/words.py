@@ -1,0 +1,313 @@
+"""The words of a batch's lines: tokens, hashes, stopwords and the lexical matrix.
+
+A word is a run of what Python's ``re`` matches with ``\\w`` (`str.isalnum`
+characters and ``_``), lower-cased, and is identified by a 64-bit hash of its
+code points; its hashed feature columns come from the CRC-32 of its UTF-8
+bytes, as they always have, so models trained before still fit. Characters
+are lower-cased one by one, so this differs from
+``re.findall(r"\\w+", text.lower())`` in two known ways: ``İ`` becomes ``i``
+(``str.lower`` adds a combining dot, which splits the word) and a final
+capital sigma becomes ``σ`` (``str.lower`` writes ``ς``).
+
+`lexical_matrix` gives the hashed word unigrams and bigrams, the first and
+last word and, for short lines, the whole line: a sparse matrix for a
+linear model that learns debris vocabulary ("0 comments", "Powered by
+Blogger"). `thread_openers` finds the lines that open a comment thread
+("12 Comments", "Leave a Reply").
+"""
+
+from __future__ import annotations
+
+import functools
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from .characters import WORD, Characters, lower_case, runs
+
+#: Number of hashed lexical feature columns.
+LEXICAL_DIMENSION = 1 << 18
+
+#: Stoplist languages, read from jusText at training time and kept in the model.
+STOPLIST_LANGUAGES = (
+    "English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
+    "Polish", "Swedish", "Danish", "Czech", "Russian", "Turkish",
+)  # fmt: skip
+
+_URL_WORDS = frozenset({"http", "https", "www", "com", "html", "php"})
+#: Words that name a comment thread, in a few languages ("say": "Have your say") ...
+_THREAD_WORDS = frozenset({
+    "comment", "comments", "response", "responses", "reply", "replies", "reactions",
+    "trackbacks", "pingbacks", "soundoff", "kommentar", "kommentare", "commentaire",
+    "commentaires", "comentario", "comentarios", "commento", "commenti", "reactie",
+    "reacties", "komentarze", "комментарии", "say",
+})  # fmt: skip
+#: ... and the other words a thread's heading is made of ("Leave a Reply").
+_HEADING_WORDS = _THREAD_WORDS | frozenset({
+    "leave", "a", "post", "add", "your", "new", "have", "no", "one", "cancel", "yet",
+    "show", "view", "all", "write", "reader", "readers", "user", "users",
+})  # fmt: skip
+#: "48 Responses to ...": a count, one of these, then "to" or "on".
+_COUNTED = frozenset({"comments", "responses", "replies", "thoughts"})
+_COUNT_WORDS, _COUNT_LINKS = frozenset({"no", "one"}), frozenset({"to", "on"})
+#: Base of the polynomial word hash: odd, so its powers never vanish modulo 2**64.
+_HASH_BASE = np.uint64(0x100000001B3)
+#: Texts of this many UTF-8 bytes or more get their CRC-32 from zlib, not from tables.
+_CRC_REACH = 256
+
+
+def stoplist(languages: Sequence[str] = STOPLIST_LANGUAGES) -> frozenset[str]:
+    """Union of jusText's stoplists for ``languages`` (lower-case words)."""
+    import justext
+
+    words: set[str] = set()
+    for language in languages:
+        words |= {w.lower() for w in justext.get_stoplist(language)}
+    return frozenset(words)
+
+
+def ragged_range(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """The ranges ``starts[i] : starts[i] + lengths[i]``, concatenated."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum())) - np.repeat(offsets - starts, lengths)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser: every output bit depends on every input bit,
+    so sums of word hashes (a line's key in `_repetition_features`) do not
+    inherit the polynomial's structure."""
+    h = h ^ (h >> np.uint64(30))
+    h *= np.uint64(0xBF58476D1CE4E5B9)
+    h ^= h >> np.uint64(27)
+    h *= np.uint64(0x94D049BB133111EB)
+    return h ^ (h >> np.uint64(31))
+
+
+def _hash_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each run of code points ``values`` (the runs are
+    consecutive, of ``lengths`` >= 1), mixed: the polynomial sum of c * B**i
+    over its code points c at offsets i from the run's start, modulo 2**64.
+    It identifies words; 32 bits (the CRC-32 of the feature columns) would
+    confuse two of the tens of thousands of words in a batch now and then.
+
+    The offsets are counted from the start of ``values`` instead, and each
+    run's sum is multiplied by the inverse of B**start: B is odd, so its
+    powers have inverses modulo 2**64, and no offsets need computing."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    starts = np.cumsum(lengths) - lengths
+    terms = np.ones(len(values), dtype=np.uint64)
+    np.cumprod(np.full(len(values) - 1, _HASH_BASE), out=terms[1:])
+    shift = _inverse(terms[starts])
+    terms *= values
+    return _mix(np.add.reduceat(terms, starts) * shift)
+
+
+def _inverse(odd: np.ndarray) -> np.ndarray:
+    """The inverse of each odd number modulo 2**64, by Newton's iteration
+    (each step doubles the correct low bits; an odd x is its own inverse
+    modulo 8)."""
+    inverse = odd.copy()
+    for _ in range(5):  # 3 -> 96 bits
+        inverse *= np.uint64(2) - odd * inverse
+    return inverse
+
+
+@functools.cache
+def _crc_tables() -> tuple[np.ndarray, np.ndarray]:
+    """CRC-32 is affine over GF(2): ``zlib.crc32(m)`` is ``empty[len(m)]``
+    XOR, for each byte ``b`` followed by ``d`` more bytes, ``byte[d, b]``."""
+    plain = lambda register, data: zlib.crc32(data, register ^ 0xFFFFFFFF) ^ 0xFFFFFFFF  # noqa: E731
+    shift = np.array([plain(x, b"\0") for x in range(256)], dtype=np.uint32)
+    byte = np.zeros((_CRC_REACH, 256), dtype=np.uint32)
+    byte[0] = shift  # a byte b from a zero register: as the register b shifted by one byte
+    for d in range(1, _CRC_REACH):
+        byte[d] = shift[byte[d - 1] & 0xFF] ^ (byte[d - 1] >> 8)
+    empty = np.array([zlib.crc32(bytes(n)) for n in range(_CRC_REACH)], dtype=np.uint32)
+    return byte.ravel(), empty
+
+
+def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``zlib.crc32`` of the UTF-8 bytes of each run of code points ``values``
+    (as `_hash_runs`): the hashed feature columns of earlier stripper versions,
+    which the models were trained on."""
+    if not len(lengths):
+        return np.zeros(0, dtype=np.uint64)
+    text = values.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
+    data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    if len(data) > len(values):  # from character to byte offsets
+        char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
+        starts, ends = char_starts[starts], char_starts[ends]
+    size = ends - starts
+    index = np.repeat(ends - 1, size)
+    index -= np.arange(len(data))  # bytes after each byte in its run
+    index &= _CRC_REACH - 1  # (wrong for long runs, which zlib redoes below)
+    index <<= 8
+    index |= data
+    byte, empty = _crc_tables()
+    crc = np.bitwise_xor.reduceat(np.take(byte, index), starts)
+    crc ^= np.take(empty, size & (_CRC_REACH - 1))
+    for i in np.flatnonzero(size >= _CRC_REACH).tolist():
+        crc[i] = zlib.crc32(data[starts[i] : ends[i]].tobytes())
+    return crc.astype(np.uint64)
+
+
+@functools.lru_cache(maxsize=16)
+def _word_hashes(words: frozenset[str]) -> np.ndarray:
+    """Sorted hashes of ``words``, as `tokenize` hashes a word of the same characters."""
+    listed = [w for w in words if w]
+    text = "".join(listed).encode("utf-32-le", "surrogatepass")
+    lengths = np.array([len(w) for w in listed], dtype=np.int64)
+    return np.sort(_hash_runs(lower_case(np.frombuffer(text, dtype=np.uint32)), lengths))
+
+
+def member(hashes: np.ndarray, words: frozenset[str]) -> np.ndarray:
+    """Whether each hash is that of one of ``words``."""
+    known = _word_hashes(words)
+    if not len(known):
+        return np.zeros(len(hashes), dtype=bool)
+    return known[np.minimum(np.searchsorted(known, hashes), len(known) - 1)] == hashes
+
+
+@dataclass
+class Tokens:
+    """The batch's words in text order, and each distinct (line, word) pair.
+
+    The pairs are sorted by word, then line: one stable sort of the tokens'
+    hashes groups everything that compares words (stopwords, copies, topic).
+    """
+
+    line: np.ndarray  #: row (non-blank line) of each token
+    hash: np.ndarray  #: hash of each token's word
+    crc: np.ndarray  #: CRC-32 of each token's word (`_crc32_runs`)
+    length: np.ndarray  #: characters of each token
+    per_line: np.ndarray  #: number of tokens of each line
+    hashes: np.ndarray  #: hash of each distinct word, sorted
+    pair_word: np.ndarray  #: word of each (line, word) pair, index into `hashes`
+    pair_line: np.ndarray  #: line of each pair
+    pair_count: np.ndarray  #: tokens of each pair
+    word: np.ndarray  #: word of each token, index into `hashes`
+    numeric: np.ndarray  #: whether each word of `hashes` is a number (ASCII digits)
+
+
+def tokenize(lines: Characters, row_of_line: np.ndarray, n: int) -> Tokens:
+    starts, ends = runs((lines.flags & WORD) > 0)
+    lengths = ends - starts
+    values = lower_case(lines.cp[(lines.flags & WORD) > 0])
+    hashes = _hash_runs(values, lengths)
+    line = np.repeat(row_of_line, np.diff(np.searchsorted(starts, lines.bounds)))
+    order = np.argsort(hashes, kind="stable")  # by word, then text position (so line)
+    by_word, by_word_line = hashes[order], line[order]
+    new_word = np.ones(len(order), dtype=bool)
+    np.not_equal(by_word[1:], by_word[:-1], out=new_word[1:])
+    new_pair = new_word.copy()
+    new_pair[1:] |= by_word_line[1:] != by_word_line[:-1]
+    pair_first = np.flatnonzero(new_pair)
+    word_of = np.empty(len(order), dtype=np.int64)
+    word_of[order] = np.cumsum(new_word) - 1
+    first = order[new_word]  # first token of each distinct word
+    at = np.cumsum(lengths) - lengths  # offset of each token in `values`
+    spelling = values[ragged_range(at[first], lengths[first])]
+    digits = ((spelling >= 48) & (spelling <= 57)).astype(np.int64)
+    offsets = np.cumsum(lengths[first]) - lengths[first]
+    return Tokens(
+        line=line,
+        hash=hashes,
+        crc=_crc32_runs(spelling, lengths[first])[word_of],
+        length=lengths,
+        per_line=np.bincount(line, minlength=n),
+        hashes=by_word[new_word],
+        pair_word=(np.cumsum(new_word) - 1)[pair_first],
+        pair_line=by_word_line[pair_first],
+        pair_count=np.diff(np.append(pair_first, len(order))),
+        word=word_of,
+        numeric=np.add.reduceat(digits, offsets) == lengths[first] if len(first) else new_word[:0],
+    )
+
+
+def _marked_per_line(tokens: Tokens, marked: np.ndarray, n: int) -> np.ndarray:
+    """Tokens of each line whose word is ``marked`` (one flag per distinct word)."""
+    weights = tokens.pair_count * marked[tokens.pair_word]
+    return np.bincount(tokens.pair_line, weights=weights, minlength=n)
+
+
+def thread_openers(tokens: Tokens, n: int, heading_words: int) -> np.ndarray:
+    """Lines that open a comment thread: a short heading of thread words
+    ("Comments (3)", "Leave a Reply") or a count of them ("48 Responses to
+    ...")."""
+    words = tokens.hashes  # distinct words: membership is looked up once per word
+    thread = _marked_per_line(tokens, member(words, _THREAD_WORDS), n)
+    heading = _marked_per_line(tokens, member(words, _HEADING_WORDS) | tokens.numeric, n)
+    opener = (tokens.per_line <= heading_words) & (thread > 0) & (heading == tokens.per_line)
+    long = np.flatnonzero(tokens.per_line >= 3)
+    at = (np.cumsum(tokens.per_line) - tokens.per_line)[long]  # first token of each line
+    count = tokens.numeric | member(words, _COUNT_WORDS)
+    counted = (
+        count[tokens.word[at]]
+        & member(words, _COUNTED)[tokens.word[at + 1]]
+        & member(words, _COUNT_LINKS)[tokens.word[at + 2]]
+    )
+    opener[long[counted]] = True
+    return opener
+
+
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """``np.unique(keys)``, faster: NumPy's stable sort (radix or tim sort)
+    beats its default one on these keys, and NumPy >= 2.3 would hash them."""
+    ordered = np.sort(keys, kind="stable")
+    first = np.ones(len(keys), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
+
+
+def short_line_hashes(
+    lines: Characters, content: np.ndarray, tokens: Tokens, words: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of the lines of at most ``words`` words, and the CRC-32 of each one's
+    whole lower-cased text (punctuation and spacing included)."""
+    short = np.flatnonzero(tokens.per_line <= words)
+    at = content[short]
+    lengths = lines.ends[at] - lines.starts[at]  # >= 1: the line is not blank
+    text = lines.cp[ragged_range(lines.starts[at], lengths)]
+    return short, _crc32_runs(lower_case(text), lengths)
+
+
+def lexical_matrix(tokens: Tokens, short_lines, n: int) -> sp.csr_matrix:
+    """Hashed unigrams, bigrams, first/last word and whole short lines."""
+    h, line = tokens.crc, tokens.line
+    same = line[1:] == line[:-1]
+    bigram = (h[:-1] * np.uint64(1_000_003) + h[1:])[same]
+    first = np.ones(len(line), dtype=bool)
+    first[1:] = ~same
+    last = np.ones(len(line), dtype=bool)
+    last[:-1] = ~same
+    short, whole = short_lines
+    rows = np.concatenate([line, line[1:][same], line[first], line[last], short])
+    keys = np.concatenate(
+        [h, bigram, h[first] + np.uint64(7), h[last] + np.uint64(11), whole + np.uint64(13)]
+    )
+    columns = (keys & np.uint64(LEXICAL_DIMENSION - 1)).astype(np.int64)
+    cells = _distinct(rows * LEXICAL_DIMENSION + columns)  # each (line, column) once: presence
+    indptr = np.searchsorted(cells, np.arange(n + 1) * LEXICAL_DIMENSION)
+    data = np.ones(len(cells), dtype=np.float32)
+    return sp.csr_matrix((data, cells % LEXICAL_DIMENSION, indptr), shape=(n, LEXICAL_DIMENSION))
+
+
+def token_features(tokens: Tokens, stopwords: frozenset[str], n: int) -> dict[str, np.ndarray]:
+    words = tokens.per_line.astype(np.float64)
+    safe = np.maximum(words, 1)
+    per_line = lambda weights: np.bincount(tokens.line, weights=weights, minlength=n)  # noqa: E731
+    stop = _marked_per_line(tokens, member(tokens.hashes, stopwords), n)
+    url = _marked_per_line(tokens, member(tokens.hashes, _URL_WORDS), n)
+    return {
+        "has_url": url > 0,
+        "log_words": np.log1p(words),
+        "mean_word_length": per_line(tokens.length) / safe,
+        "stopword_share": stop / safe,
+        "words": words,
+    }

@@ -1,0 +1,239 @@
+"""Walking a parsed page into text blocks, the lines a naive scraper writes.
+
+stripper cleans *text*, line by line. An HTML page first becomes the text a
+simple scraper renders from it, every visible text block on its own line,
+navigation, footers, sidebars and comments all kept (`html_to_text`): that
+naive rendering is what the text model learns to clean and what the HTML
+model classifies block by block, with the DOM facts the walk records for
+each block (`Blocks`: its ancestors' flags, tag, depth, link text).
+
+Rendering rules, chosen to match what scraped text usually looks like:
+
+* ``script``, ``style``, ``template``, ``title`` and other invisible or
+  non-text elements are dropped (the ``head`` itself is walked: broken
+  pages put their body there), and so are comments. ``noscript`` is
+  rendered: naive scrapers keep its text, and libxml2 lets an unclosed
+  ``<noscript>`` swallow the rest of the page, which would then vanish;
+* every block-level element (``p``, ``div``, ``li``, ``h1``-``h6``, ``td``,
+  ``tr``, ``br``, ``section``, ``nav``, ``footer``, ...) starts a new line;
+  inline text (``a``, ``span``, ``b``, ``em``, ...) joins the line it is in;
+* whitespace inside a line collapses to one space (``pre`` keeps its line
+  breaks);
+* paragraph-like blocks (``p``, headings, lists, ``blockquote``, ``pre``,
+  ``table``, ``hr``) are set off by a blank line before and after, never
+  more than one in a row; lines of other blocks (menu items, ``div`` rows,
+  table cells) follow each other without one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .decode import parse_html
+from .flags import element_flags
+
+# fmt: off
+#: Elements whose content is never rendered.
+SKIPPED = frozenset(
+    {
+        "script", "style", "template", "title", "meta", "link", "base", "iframe", "embed",
+        "param", "source", "track", "svg", "math",
+    }
+)
+#: Elements that start (and end) a line of their own.
+BLOCKS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd",
+        "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure",
+        "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hgroup", "hr", "html", "legend", "li", "main", "menu", "nav", "ol", "optgroup",
+        "option", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th",
+        "thead", "tr", "ul", "button", "label", "select", "textarea",
+    }
+)
+#: Blocks after which a blank line is written (paragraph breaks).
+PARAGRAPHS = frozenset(
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl",
+        "table", "hr",
+    }
+)
+# fmt: on
+
+#: Block tags a block can have, by index (`Blocks.block_tag`).
+BLOCK_TAGS = tuple(sorted(BLOCKS | {"other"}))
+BLOCK_INDEX = {tag: i for i, tag in enumerate(BLOCK_TAGS)}
+
+
+@dataclass
+class Blocks:
+    """The text blocks of one page and the DOM facts recorded for each.
+
+    ``lines`` is the naive rendering (blank lines between paragraphs, as
+    `render_tree` writes it); every other list has one entry
+    per non-blank line, in order.
+    """
+
+    lines: list[str] = field(default_factory=list)
+    chain_flags: list[int] = field(default_factory=list)  #: OR of all ancestors' flags
+    near_flags: list[int] = field(default_factory=list)  #: OR of the 3 innermost elements
+    block_tag: list[int] = field(default_factory=list)  #: index in `BLOCK_TAGS`
+    depth: list[int] = field(default_factory=list)
+    link_chars: list[int] = field(default_factory=list)
+    chains: list[tuple[int, ...]] = field(default_factory=list)  #: ancestor element ids
+
+
+class _BlockWriter:
+    """Cuts inline text into lines at block edges, remembering each line's DOM context."""
+
+    def __init__(self) -> None:
+        self.out = Blocks()
+        self.fragments: list[str] = []
+        self.link = 0
+        self.context: tuple | None = None
+        self.in_pre = 0
+
+    def add(self, text: str, frame: tuple) -> None:
+        """Add a non-empty text fragment read inside ``frame`` (see `extract_blocks`)."""
+        if self.context is None and not text.isspace():
+            self.context = frame
+        elif not self.fragments and not frame[5]:
+            return  # layout whitespace between blocks: the line would strip it
+        self.fragments.append(text)
+        if frame[5]:
+            self.link += len(text)
+
+    def end_line(self) -> None:
+        if not self.fragments:
+            return
+        text = "".join(self.fragments)
+        self.fragments = []
+        link, self.link = self.link, 0
+        context, self.context = self.context, None
+        if context is None:
+            return
+        out = self.out
+        parts = text.split("\n") if self.in_pre else (text,)
+        for part in parts:
+            line = " ".join(part.split())
+            if not line:
+                continue
+            chain_bits, near_bits, tag_index, depth, chain = context[:5]
+            out.lines.append(line)
+            out.chain_flags.append(chain_bits)
+            out.near_flags.append(near_bits)
+            out.block_tag.append(tag_index)
+            out.depth.append(depth)
+            out.link_chars.append(min(link, len(line)))
+            out.chains.append(chain)
+
+    def end_paragraph(self) -> None:
+        self.end_line()
+        lines = self.out.lines
+        if lines and lines[-1]:
+            lines.append("")
+
+
+def extract_blocks(root: etree._Element | None) -> Blocks:
+    """Walk a parsed page into text blocks with their DOM context.
+
+    Its lines are the naive rendering of the page (`render_tree`): the
+    rules above for skipped elements, blocks and paragraphs.
+    """
+    writer = _BlockWriter()
+    if root is None:
+        return writer.out
+    # frame: (chain bits, near bits, block tag index, depth, block ancestor ids,
+    #         open links, own bits, parent's own bits)
+    frames: list[tuple] = [(0, 0, BLOCK_INDEX["other"], 0, (), 0, 0, 0)]
+    walker = etree.iterwalk(root, events=("start", "end"))
+    next_id = 0
+    add = writer.add
+    for event, element in walker:
+        tag = element.tag
+        if not isinstance(tag, str):
+            if event == "end" and element.tail:
+                add(element.tail, frames[-1])
+            continue
+        tag = tag.lower()
+        if event == "start":
+            if tag in SKIPPED:
+                walker.skip_subtree()
+                frames.append(frames[-1])  # its "end" event still comes
+                continue
+            if tag in PARAGRAPHS:
+                writer.end_paragraph()
+            elif tag in BLOCKS and writer.fragments:
+                writer.end_line()
+            if tag == "pre":
+                writer.in_pre += 1
+            bits = element_flags(element, tag)
+            parent = frames[-1]
+            if tag in BLOCKS:
+                next_id += 1
+                tag_index, chain = BLOCK_INDEX[tag], parent[4] + (next_id,)
+            else:
+                tag_index, chain = parent[2], parent[4]
+            frame = (
+                parent[0] | bits,
+                bits | parent[6] | parent[7],
+                tag_index,
+                parent[3] + 1,
+                chain,
+                parent[5] + (tag == "a"),
+                bits,
+                parent[6],
+            )
+            frames.append(frame)
+            if element.text:
+                add(element.text, frame)
+        else:
+            frames.pop()
+            if tag not in SKIPPED:
+                if tag in PARAGRAPHS:
+                    writer.end_paragraph()
+                elif tag in BLOCKS and writer.fragments:  # (most block edges end no text)
+                    writer.end_line()
+                if tag == "pre":
+                    writer.in_pre -= 1
+            if element.tail:
+                add(element.tail, frames[-1])
+    writer.end_line()
+    lines = writer.out.lines
+    while lines and not lines[-1]:
+        lines.pop()
+    return writer.out
+
+
+def render_tree(root: etree._Element | None) -> str:
+    """A parsed page as the text a naive scraper gives: its blocks, one per
+    line, a blank line around paragraphs (the rules above)."""
+    lines = extract_blocks(root).lines
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def html_to_text(html: str | bytes) -> str:
+    """Render a page (text or undecoded bytes) as the text a naive scraper gives.
+
+    One line per text block, nothing judged or removed except invisible
+    content; returns ``""`` for a page without text.
+
+    >>> print(html_to_text("<ul><li><a href=/>Home</a><li>News</ul><p>A <b>bold</b> move.</p>"))
+    Home
+    News
+    <BLANKLINE>
+    A bold move.
+    <BLANKLINE>
+    """
+    return render_tree(parse_html(html))
+
+
+def page_blocks(html: str | bytes) -> Blocks:
+    """Parse a page (text or undecoded bytes) and extract its blocks; never raises."""
+    try:
+        root = parse_html(html)
+    except (etree.ParserError, ValueError):
+        return Blocks()
+    return extract_blocks(root)
