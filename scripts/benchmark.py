@@ -31,9 +31,8 @@ import time
 from pathlib import Path
 
 from stripper import Stripper
-from stripper.training.corpora import DEFAULT_DATASETS, iter_corpus
+from stripper.training.corpora import DEFAULT_DATASETS, LICENSED, MEASURE_ONLY, iter_corpus
 from stripper.training.fit import DEFAULT_DATA
-from stripper.training.html import MEASURE_ONLY, TRAIN_CORPORA
 from stripper.training.labels import iter_labelled
 
 
@@ -99,7 +98,7 @@ def html_speed(datasets: Path, per_corpus: int) -> None:
     mine = theirs = pages = 0.0
     print(f"{'corpus':<18} {'pages':>6} {'stripper':>10} {'trafilatura':>12}  ratio")
     with threadpool_limits(1):
-        for corpus in (*TRAIN_CORPORA, *MEASURE_ONLY):
+        for corpus in (*LICENSED, *MEASURE_ONLY):
             htmls = [page.html for page in iter_corpus(datasets / corpus)]
             htmls = htmls[:per_corpus] if per_corpus else htmls
             trafilatura.extract(htmls[0])  # warm-up: both load lazily

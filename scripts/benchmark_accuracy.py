@@ -1,373 +1,225 @@
-"""Compare cleaning systems on the labelled corpus cache, per corpus and rendering.
+"""Accuracy on corpora the model never trained on: leave one corpus out, both modes.
 
-Reads what ``scripts/build_corpus_cache.py`` wrote and prints a markdown
-table: for each corpus and renderer, the shingle F1 (precision/recall) of
+For every licensed corpus (CleanEval's dev and final sets together), a text
+model and an HTML model are trained on ``training_data/`` (text only,
+weighed 5x as the shipped model) and the *other* licensed corpora, and
+score the corpus left out; Dragnet and L3S-GN1 are scored by models trained
+on every licensed corpus (`stripper.training.measure.heldout_splits`).
+Each seed given is a separate run of every fit. Printed per corpus, beside
+trafilatura on the same pages (default settings and
+``include_comments=False``):
 
-* ``raw``: the rendered text, nothing removed;
-* ``c4``: C4-style line rules (see `c4_keeps`);
-* ``trafilatura``: trafilatura 2.x ``extract()`` on the original HTML,
-  default settings (outputs are cached next to the corpus; pages/s shown);
-* ``ceiling``: exactly the lines the aligner labelled body;
-* ``stripper-html``: stripper's HTML mode on the original HTML, as
-  ``scripts/benchmark_html.py`` last measured it (out of fold by site; read
-  from the HTML model's card, the same in both renderings: it reads no
-  rendering);
-* ``stripper``: lines whose debris probability is under the threshold.
-  Corpora the shipped model may train on are scored out of fold. By default
-  (``--oof mix``) one model is fitted as the shipped one is: on
-  ``training_data/`` plus every trainable corpus in the cache in every
-  rendering asked for, sources balanced, folds grouped by site across
-  corpora and renderings; each line is scored by its stacked out-of-fold
-  probability from that fit (stage models that never saw its site) at the
-  fit's threshold. ``--oof per-corpus`` instead fits one corpus and one
-  rendering at a time with `stripper.training.out_of_fold_predictions`
-  (nested: each outer fold model at its own threshold). Measure-only
-  corpora (dragnet, l3s-gn1) are scored with ``--model``.
+* text mode, on the page rendered by stripper's lxml renderer and by
+  inscriptis (the labelled cache of ``scripts/build_corpus_cache.py``);
+* HTML mode, on the page itself;
+* mean ± half the spread over the seeds; a last row of means over corpora;
+* articles emptied (gold text, output empty), summed over renderings and seeds.
 
-For trafilatura-eval the cell is the with/without snippet accuracy instead.
+Cells are shingle F1 (trafilatura-eval: snippet accuracy). ``--json`` keeps
+every figure; ``--card`` writes the table into both shipped model cards.
 
-    python scripts/benchmark_accuracy.py --corpora cleaneval-final --model model.joblib
+    python scripts/benchmark_accuracy.py --seeds 7,21 --jobs 2 --card
+    python scripts/benchmark_accuracy.py --modes html --seeds 7 --corpora readability,dragnet
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
-from stripper.config import Config
-from stripper.text.lines import join_kept
-from stripper.training.corpora import DEFAULT_DATASETS, iter_corpus, safe_name, snippet_accuracy
-from stripper.training.labels import LabelledDocument, read_labelled
-from stripper.training.scoring import shingle_scores
+import numpy as np
+from threadpoolctl import threadpool_limits
 
-DEFAULT_CACHE = Path.home() / ".cache" / "stripper" / "corpora"
-#: Corpora the shipped model must never train on: scored with a fixed model only.
-MEASURE_ONLY = ("dragnet", "l3s")
-SYSTEMS = ("raw", "c4", "trafilatura", "ceiling", "stripper-html", "stripper")
+from stripper import Config, HtmlConfig, Stripper
+from stripper.models.files import SHIPPED, read_card, write_card
+from stripper.training.corpora import DEFAULT_DATASETS, LICENSED, MEASURE_ONLY, iter_corpus
+from stripper.training.fit import DEFAULT_DATA, fit_documents
+from stripper.training.html import fit_pages, load_corpus
+from stripper.training.labels import load_documents
+from stripper.training.measure import (
+    DEFAULT_CACHE,
+    Split,
+    heldout_splits,
+    page_reference,
+    read_cache,
+    score,
+    trafilatura_outputs,
+)
+
+RENDERERS = ("lxml", "inscriptis")
+#: Weight of ``training_data/`` against each corpus rendering, as the shipped model's.
+HAND_LABELLED_WEIGHT = 5.0
 
 
-@dataclass(frozen=True)
-class CachedPage:
-    """A page as the cache holds it: manifest entry and gold text (None: snippets)."""
+def text_run(split: Split, seed: int, cache: Path) -> dict:
+    """Scores of a text model trained for ``split`` on its test corpora."""
+    documents = load_documents([DEFAULT_DATA])
+    sources = [str(DEFAULT_DATA)] * len(documents)
+    for corpus in split.train:
+        cached = read_cache(cache, corpus, RENDERERS)
+        for renderer in RENDERERS:
+            documents += cached.documents[renderer]
+            sources += [f"{corpus}/{renderer}"] * len(cached.documents[renderer])
+    config = replace(Config(), seed=seed)
+    model = fit_documents(documents, config, sources, {str(DEFAULT_DATA): HAND_LABELLED_WEIGHT})
+    model.out_of_fold_ = None
+    stripper = Stripper(model=model)
+    results = {}
+    for corpus in split.test:
+        cached = read_cache(cache, corpus, RENDERERS)
+        for renderer in RENDERERS:
+            texts = ["\n".join(doc.lines) for doc in cached.documents[renderer]]
+            outputs = [c.text for c in stripper.clean_many(texts)]
+            results[f"{corpus}/text-{renderer}"] = scored(outputs, cached.references)
+    return results
 
-    entry: dict
-    gold: str | None
+
+def html_run(split: Split, seed: int, datasets: Path) -> dict:
+    """Scores of an HTML model trained for ``split`` on its test corpora."""
+    pages = [p for corpus in split.train for p in load_corpus(datasets, corpus)]
+    model = fit_pages(pages, replace(HtmlConfig(), seed=seed))
+    extract = Stripper(html_model=model).clean_html
+    results = {}
+    for corpus in split.test:
+        test = list(iter_corpus(datasets / corpus))
+        outputs = [extract(page.html) for page in test]
+        results[f"{corpus}/html"] = scored(outputs, [page_reference(p) for p in test])
+    return results
 
 
-# ---------------------------------------------------------------- C4-style rules
+def scored(outputs: list[str], references: list) -> dict:
+    """The scores of one corpus's outputs, and how many articles came out empty."""
+    s = score(outputs, references)
+    emptied = sum(
+        1 for out, ref in zip(outputs, references) if ref.gold and ref.gold.strip() and not out
+    )
+    return {"p": s.precision, "r": s.recall, "f1": s.f1, "pages": s.count, "emptied": emptied}
 
-_TERMINAL = (".", "!", "?", '"', "'", "\u201d", "\u2019")
-_C4_BANNED = re.compile(
-    r"javascript|lorem ipsum|[{}]|terms of use|privacy policy|cookie policy|uses cookies|"
-    r"use of cookies|use cookies",
-    re.IGNORECASE,
+
+def run(task: tuple) -> tuple[tuple, dict, float]:
+    """One fit and its scores (in a worker process)."""
+    mode, split, seed, where = task
+    started = time.perf_counter()
+    with threadpool_limits(1):
+        results = text_run(split, seed, where) if mode == "text" else html_run(split, seed, where)
+    return task, results, time.perf_counter() - started
+
+
+def trafilatura_scores(corpora: list[str], datasets: Path, cache: Path) -> dict:
+    """trafilatura's scores per corpus, in both settings."""
+    results = {}
+    for corpus in corpora:
+        for comments, name in ((True, "trafilatura"), (False, "trafilatura-no-comments")):
+            pairs = [
+                (page, out)
+                for page, out, _ in trafilatura_outputs(datasets, corpus, cache, comments)
+            ]
+            references = [page_reference(page) for page, _ in pairs]
+            results[f"{corpus}/{name}"] = scored([out for _, out in pairs], references)
+    return results
+
+
+COLUMNS = (
+    ("text-lxml", "text (lxml)"),
+    ("text-inscriptis", "text (inscriptis)"),
+    ("html", "HTML mode"),
+    ("trafilatura", "trafilatura"),
+    ("trafilatura-no-comments", "trafilatura, no comments"),
 )
 
 
-def c4_keeps(line: str) -> bool:
-    """The C4 paper's line rules: terminal punctuation, ≥ 3 words, no banned strings.
-
-    Page-level rules (dropping whole pages) are left out: here every page is
-    an article to extract, not a page to admit or reject.
-    """
-    text = line.strip()
-    return text.endswith(_TERMINAL) and len(text.split()) >= 3 and not _C4_BANNED.search(text)
-
-
-# ---------------------------------------------------------------- systems
-
-
-def kept_text(doc: LabelledDocument, keep: Sequence[bool]) -> str:
-    """The document reduced to the kept lines."""
-    return join_kept(doc.lines, keep)
-
-
-def stripper_debris_probabilities(
-    corpus: str, documents: list[LabelledDocument], model: Path | None, config: Config
-) -> tuple[list, list[float]] | None:
-    """Per document, each line's debris probability from stripper and the threshold to use.
-
-    Measure-only corpora are scored with the fixed ``model`` (None without
-    one) at its own threshold; the others out of fold by
-    ``stripper.training.out_of_fold_predictions`` (folds grouped by site),
-    each document at the threshold of the fold model that predicted it.
-    """
-    if corpus.startswith(MEASURE_ONLY):
-        if model is None:
-            return None
-        from stripper.models.files import load_model
-
-        fixed = load_model(model)
-        probabilities = fixed.predict_proba([list(doc.lines) for doc in documents])
-        cut = fixed.threshold_ if config.threshold is None else config.threshold
-        return probabilities, [cut] * len(documents)
-    from stripper.training.fit import out_of_fold_predictions
-
-    probabilities, thresholds = out_of_fold_predictions(documents, config)
-    return probabilities, thresholds
-
-
-def mixed_out_of_fold(
-    cache: Path,
-    corpora: Sequence[str],
-    renderers: Sequence[str],
-    training_data: Path | None,
-    config: Config,
-) -> dict[tuple[str, str], tuple[list, list[float]]]:
-    """Stacked out-of-fold probabilities of one fit on all trainable data,
-    keyed by (corpus, renderer); documents in manifest order."""
-    from stripper.training.fit import fit_documents
-    from stripper.training.labels import iter_labelled
-
-    documents: list[LabelledDocument] = []
-    sources: list[str] = []
-    keys: list[tuple[str, str]] = []
-    if training_data is not None:
-        found = [doc.cells() for doc in iter_labelled([training_data])]
-        documents += found
-        sources += [str(training_data)] * len(found)
-        keys += [("training_data", "")] * len(found)
+def table(results: dict, corpora: list[str]) -> list[str]:
+    """Markdown rows: per corpus, the mean ± half-spread over seeds of each column."""
+    rows = [
+        "| corpus | " + " | ".join(title for _, title in COLUMNS) + " | emptied (text / HTML) |",
+        "|---" * (len(COLUMNS) + 2) + "|",
+    ]
+    means = defaultdict(list)
     for corpus in corpora:
-        if corpus.startswith(MEASURE_ONLY):
-            continue
-        pages = read_cache(cache, corpus)
-        for renderer in renderers:
-            root = cache / corpus / renderer
-            found = [
-                read_labelled(cache / corpus / p.entry["labels"][renderer], root) for p in pages
+        cells = []
+        for key, _ in COLUMNS:
+            values = [
+                r[f"{corpus}/{key}"]["f1"] for r in results.values() if f"{corpus}/{key}" in r
             ]
-            documents += found
-            sources += [f"{corpus}/{renderer}"] * len(found)
-            keys += [(corpus, renderer)] * len(found)
-    started = time.perf_counter()
-    model = fit_documents(documents, config, sources, {str(training_data): 5.0})
-    print(
-        f"<!-- mixed fit on {len(documents)} documents: {time.perf_counter() - started:.0f} s, "
-        f"threshold {model.threshold_:.2f} -->",
-        file=sys.stderr,
-        flush=True,
-    )
-    cut = model.threshold_
-    out: dict[tuple[str, str], tuple[list, list[float]]] = {}
-    for key, probabilities in zip(keys, model.out_of_fold_, strict=True):
-        entry = out.setdefault(key, ([], []))
-        entry[0].append(probabilities)
-        entry[1].append(cut)
-    return out
-
-
-def trafilatura_outputs(
-    corpus: str, datasets: Path, cache: Path
-) -> tuple[dict[str, str], float | None]:
-    """trafilatura ``extract()`` of each page (cached on disk) and pages/s of fresh runs."""
-    import trafilatura
-
-    folder = cache / corpus / "trafilatura-extract"
-    folder.mkdir(parents=True, exist_ok=True)
-    outputs: dict[str, str] = {}
-    seconds, fresh = 0.0, 0
-    for page in iter_corpus(datasets / corpus):
-        path = folder / f"{safe_name(page.page_id)}.txt"
-        if not path.exists():
-            started = time.perf_counter()
-            text = trafilatura.extract(page.html) or ""
-            seconds += time.perf_counter() - started
-            fresh += 1
-            path.write_text(text, encoding="utf-8")
-        outputs[page.page_id] = path.read_text("utf-8")
-    return outputs, (fresh / seconds if fresh and seconds else None)
-
-
-# ---------------------------------------------------------------- scoring
-
-
-def score_cell(outputs: Sequence[str], pages: Sequence[CachedPage]) -> str:
-    """Shingle F1 (P/R), or snippet accuracy for snippet-only corpora."""
-    if pages and pages[0].gold is None:
-        right = total = 0
-        for output, page in zip(outputs, pages, strict=True):
-            r, t = snippet_accuracy(
-                output, page.entry["keep_snippets"], page.entry["drop_snippets"]
-            )
-            right, total = right + r, total + t
-        return f"acc {right / max(total, 1):.3f}"
-    scores = shingle_scores(outputs, [page.gold or "" for page in pages])
-    return f"{scores.f1:.3f} ({scores.precision:.2f}/{scores.recall:.2f})"
-
-
-def html_mode_cell(corpus: str) -> str:
-    """The HTML mode's score on ``corpus`` from the shipped HTML model's card."""
-    from stripper.models.files import SHIPPED
-
-    card = SHIPPED["html"].with_suffix(".json")
-    scores = json.loads(card.read_text("utf-8")).get("scores") if card.exists() else None
-    got = scores.get("corpora", {}).get(corpus) if isinstance(scores, dict) else None
-    if got is None:
-        return "n/a"
-    s = got["stripper"]
-    if s["p"] == s["r"] == s["f1"]:  # snippet corpora: accuracy in all three
-        return f"acc {s['f1']:.3f}"
-    return f"{s['f1']:.3f} ({s['p']:.2f}/{s['r']:.2f})"
-
-
-def read_cache(cache: Path, corpus: str) -> list[CachedPage]:
-    """The manifest entries and gold texts of one cached corpus."""
-    root = cache / corpus
-    pages = []
-    with open(root / "manifest.jsonl", encoding="utf-8") as manifest:
-        for line in manifest:
-            entry = json.loads(line)
-            gold = (root / entry["gold"]).read_text("utf-8") if entry.get("gold") else None
-            pages.append(CachedPage(entry, gold))
-    return pages
-
-
-def system_outputs(
-    documents: list[LabelledDocument], stripper: tuple[list, list[float]] | None
-) -> dict[str, list[str] | None]:
-    """Outputs of the line-level systems (raw, C4, ceiling, stripper) per document."""
-    keepers: dict[str, Callable[[LabelledDocument, int], list[bool]]] = {
-        "raw": lambda doc, i: [True] * len(doc.lines),
-        "c4": lambda doc, i: [c4_keeps(line) for line in doc.lines],
-        "ceiling": lambda doc, i: [label is False for label in doc.labels],
-    }
-    outputs: dict[str, list[str] | None] = {
-        name: [kept_text(doc, keep(doc, i)) for i, doc in enumerate(documents)]
-        for name, keep in keepers.items()
-    }
-    outputs["stripper"] = None
-    if stripper is not None:
-        probabilities, thresholds = stripper
-        outputs["stripper"] = [  # NaN (blank line) >= threshold is False: kept
-            kept_text(doc, [not p >= threshold for p in probs])
-            for doc, probs, threshold in zip(documents, probabilities, thresholds, strict=True)
+            if values:
+                means[key].append(float(np.mean(values)))
+            cells.append(cell(values))
+        emptied = [
+            sum(r.get(f"{corpus}/{key}", {}).get("emptied", 0) for r in results.values())
+            for key in ("text-lxml", "text-inscriptis", "html")
         ]
-    return outputs
-
-
-def benchmark_corpus(corpus: str, args: argparse.Namespace) -> list[str]:
-    """Markdown rows (one per renderer) for one corpus."""
-    pages = read_cache(args.cache, corpus)
-    traf, rate = (None, None)
-    if "trafilatura" in args.systems:
-        traf, rate = trafilatura_outputs(corpus, args.datasets, args.cache)
-    rows = []
-    for renderer in args.renderers:
-        root = args.cache / corpus / renderer
-        documents = [
-            read_labelled(args.cache / corpus / p.entry["labels"][renderer], root) for p in pages
-        ]
-        stripper = None
-        if "stripper" in args.systems:
-            config = Config(threshold=args.threshold, train_threshold=args.threshold)
-            if args.mixed is not None and not corpus.startswith(MEASURE_ONLY):
-                stripper = args.mixed.get((corpus, renderer))
-            else:
-                stripper = stripper_debris_probabilities(corpus, documents, args.model, config)
-        outputs = system_outputs(documents, stripper)
-        if traf is not None:
-            outputs["trafilatura"] = [traf.get(p.entry["page_id"], "") for p in pages]
-        cells = [
-            html_mode_cell(corpus)
-            if name == "stripper-html"
-            else score_cell(outputs[name], pages)
-            if outputs.get(name) is not None
-            else "n/a"
-            for name in args.systems
-        ]
-        speed = f"{rate:.1f}" if rate else "cached"
         rows.append(
-            f"| {corpus} | {renderer} | {len(pages)} | "
-            + " | ".join(cells)
-            + (f" | {speed} |" if traf is not None else " |")
+            f"| {corpus} | " + " | ".join(cells) + f" | {emptied[0] + emptied[1]} / {emptied[2]} |"
         )
+    rows.append(
+        "| **mean** | " + " | ".join(cell(means[key], mean=True) for key, _ in COLUMNS) + " | |"
+    )
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
+def cell(values: list[float], mean: bool = False) -> str:
+    if not values:
+        return "–"
+    if mean or len(values) == 1:
+        return f"{np.mean(values):.3f}"
+    return f"{np.mean(values):.3f} ± {(max(values) - min(values)) / 2:.3f}"
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
-    parser.add_argument("--corpora", default="", help="comma-separated (default: all cached)")
-    parser.add_argument("--renderers", default="lxml,inscriptis")
-    parser.add_argument("--systems", default=",".join(SYSTEMS))
-    parser.add_argument("--model", type=Path, help="fixed model for measure-only corpora")
-    parser.add_argument(
-        "--threshold", type=float, help="debris threshold (default: the one each model chose)"
-    )
-    parser.add_argument(
-        "--oof", choices=("mix", "per-corpus"), default="mix",
-        help="how trainable corpora are scored out of fold (see above; default: mix)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--no-card", action="store_true",
-        help="do not write the table into the --model's card (written on full runs only)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--training-data",
-        type=Path,
-        default=Path(__file__).resolve().parents[1] / "training_data",
-        help="hand-labelled documents added to the mixed fit",
-    )
-    args = parser.parse_args(argv)
-    args.renderers = [r for r in args.renderers.split(",") if r]
-    args.systems = [s for s in args.systems.split(",") if s]
-    corpora = [c for c in args.corpora.split(",") if c] or sorted(
-        p.name for p in args.cache.iterdir() if (p / "manifest.jsonl").exists()
-    )
-    args.mixed = None
-    if "stripper" in args.systems and args.oof == "mix":
-        trainable = [
-            p.name for p in args.cache.iterdir()
-            if (p / "manifest.jsonl").exists() and not p.name.startswith(MEASURE_ONLY)
-        ]  # fmt: skip
-        args.mixed = mixed_out_of_fold(
-            args.cache, sorted(trainable), args.renderers, args.training_data,
-            Config(train_threshold=args.threshold),
-        )  # fmt: skip
-    speed_head = " trafilatura pages/s |" if "trafilatura" in args.systems else ""
-    print("| corpus | renderer | pages | " + " | ".join(args.systems) + " |" + speed_head)
-    print("|---" * (3 + len(args.systems) + bool(speed_head)) + "|")
-    table = []
-    for corpus in corpora:
-        for row in benchmark_corpus(corpus, args):
-            print(row, flush=True)
-            table.append(row)
-    threshold = args.threshold if args.threshold is not None else "chosen by each model"
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--corpora", default=",".join((*LICENSED, *MEASURE_ONLY)))
+    parser.add_argument("--modes", default="text,html")
+    parser.add_argument("--seeds", default="7", help="comma-separated (default: 7)")
+    parser.add_argument("--jobs", type=int, default=1, help="fits run at once (each on one core)")
+    parser.add_argument("--json", type=Path, help="write every figure here")
+    parser.add_argument("--card", action="store_true", help="write the table into the model cards")
+    args = parser.parse_args()
+    corpora = [c for c in args.corpora.split(",") if c]
+    modes = [m for m in args.modes.split(",") if m]
+    seeds = [int(s) for s in args.seeds.split(",") if s]
+    started = time.perf_counter()
+    tasks = [
+        (mode, split, seed, args.cache if mode == "text" else args.datasets)
+        for seed in seeds
+        for mode in modes
+        for split in heldout_splits(corpora)
+    ]
+    results: dict[str, dict] = defaultdict(dict)  # seed -> "corpus/column" -> scores
+    with ProcessPoolExecutor(args.jobs) as pool:
+        for (mode, split, seed, _), scores, seconds in pool.map(run, tasks):
+            results[str(seed)].update(scores)
+            print(
+                f"<!-- {mode} seed {seed} without {split.name}: {seconds:.0f} s -->",
+                file=sys.stderr,
+            )
+    reference = trafilatura_scores(corpora, args.datasets, args.cache)
+    for seed in results:
+        results[seed].update(reference)
+    rows = table(results, corpora)
+    seconds = time.perf_counter() - started
     legend = (
-        "Cells: shingle F1 (precision/recall); trafilatura-eval: snippet accuracy. "
-        f"stripper threshold: {threshold}."
+        f"Leave one corpus out, seeds {', '.join(map(str, seeds))} (mean ± half the spread); "
+        "shingle F1, trafilatura-eval snippet accuracy; emptied: articles with gold text "
+        f"whose output is empty, summed over renderings and seeds. {seconds:.0f} s."
     )
-    print("\n" + legend)
-    full_run = not args.corpora and args.threshold is None and args.oof == "mix"
-    if args.model and full_run and not args.no_card:
-        write_card_table(args.model, table, legend, args)
+    print("\n".join(rows) + "\n\n" + legend)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.card:
+        command = "python scripts/benchmark_accuracy.py " + " ".join(sys.argv[1:])
+        for path in SHIPPED.values():
+            card = read_card(path)
+            card["benchmark"] = {"command": command, "legend": legend, "table": rows}
+            write_card(path, card)
     return 0
-
-
-def write_card_table(model: Path, table: list[str], legend: str, args) -> None:
-    """Put the table into the model's card, so the card holds the scores on
-    unseen sites, not only the fit's own cross-validation."""
-    card = model.with_suffix(".json")
-    if not card.exists():
-        return
-    content = json.loads(card.read_text("utf-8"))
-    content["benchmark"] = {
-        "command": f"python scripts/benchmark_accuracy.py --model {model}",
-        "measure": "licensed corpora: stacked out-of-fold fit grouped by site (--oof mix); "
-        "dragnet and l3s-gn1: this model, never trained on them. " + legend,
-        "columns": ["corpus", "renderer", "pages", *args.systems]
-        + (["trafilatura pages/s"] if "trafilatura" in args.systems else []),
-        "rows": [[cell.strip() for cell in row.strip("|").split("|")] for row in table],
-    }
-    card.write_text(json.dumps(content, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"table written to {card}")
 
 
 if __name__ == "__main__":

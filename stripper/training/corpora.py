@@ -36,6 +36,16 @@ from ..text.lines import is_blank
 #: Where the corpora are read from by default: ``../shared/datasets``,
 #: beside the repository the scripts are run from.
 DEFAULT_DATASETS = Path("..", "shared", "datasets")
+#: Corpora whose licence allows training the shipped models.
+LICENSED = (
+    "cleaneval-dev",
+    "cleaneval-final",
+    "cleanportaleval",
+    "readability",
+    "trafilatura-eval",
+)
+#: Corpora for measuring only (their licences do not allow training).
+MEASURE_ONLY = ("dragnet", "l3s-gn1")
 
 
 @dataclass(frozen=True)

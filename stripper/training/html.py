@@ -1,7 +1,7 @@
 """Training the HTML model on the public corpora's pages.
 
 ``python -m stripper train --html`` walks the pages of the corpora the
-shipped model may learn from (`TRAIN_CORPORA`) into blocks, labels each
+shipped model may learn from (`stripper.training.corpora.LICENSED`) into blocks, labels each
 block body or debris as `stripper.training.corpora.label_page` labels
 lines (by aligning it to the gold text or, for trafilatura-eval, by its
 keep/drop snippets; reader-comment threads are debris), fits an `HtmlModel`
@@ -24,18 +24,8 @@ from ..config import HtmlConfig
 from ..html.blocks import Blocks, page_blocks
 from ..models.files import save_model
 from ..models.html import HtmlModel
-from .corpora import Page, iter_corpus, label_page
+from .corpora import LICENSED, MEASURE_ONLY, Page, iter_corpus, label_page
 
-#: Corpora whose licence allows training the shipped models.
-TRAIN_CORPORA = (
-    "cleaneval-dev",
-    "cleaneval-final",
-    "cleanportaleval",
-    "readability",
-    "trafilatura-eval",
-)
-#: Corpora for measuring only (their licences do not allow training).
-MEASURE_ONLY = ("dragnet", "l3s-gn1")
 #: Where aligned block labels are kept between runs (aligning is slow).
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
 #: Version of the labelling rules, part of the label cache's keys.
@@ -118,7 +108,7 @@ def fit_pages(pages: Sequence[LabelledPage], config: HtmlConfig | None = None) -
 def train_html(
     datasets: Path,
     out: Path,
-    corpora: Sequence[str] = TRAIN_CORPORA,
+    corpora: Sequence[str] = LICENSED,
     config: HtmlConfig | None = None,
     limit: int = 0,
     log: Callable[[str], None] = print,
