@@ -45,6 +45,12 @@ class Config:
     near_copy_similarity: float = 0.5
     #: Most words of a comment-thread heading ("Leave a Reply", "12 Comments").
     thread_heading_words: int = 6
+    #: Ideographs and kana per word, where a script writes no spaces.
+    ideographs_per_word: float = 2.0
+    #: Letters per word in Thai, Lao, Myanmar and Khmer, which write no spaces.
+    unspaced_letters_per_word: float = 4.0
+    #: A document's most frequent words, whose share in a line marks prose in any language.
+    common_words: int = 20
 
     # -- line and sequence stages
     #: Neighbouring lines on each side whose features the line stage reads.
@@ -65,6 +71,14 @@ class Config:
     #: Likely body words a comment-thread opener needs above it to open a
     #: thread under an article (not a "Comments" link in a share bar).
     thread_article_words: float = 50.0
+
+    # -- never emptying an article (`stripper.models.prose`)
+    #: Words from which a line ending like a sentence counts as prose.
+    prose_line_words: float = 10.0
+    #: Words of prose from which a document counts as an article.
+    article_words: float = 50.0
+    #: Score above the prose lines' median still inside the densest block.
+    prose_margin: float = 0.01
 
     # -- training
     #: Folds of out-of-fold stacking and cross-validation (grouped by outlet).
@@ -97,6 +111,9 @@ class Config:
     threshold_tolerance: float = 0.001
     #: Each data source weighs (its labelled lines) ** this: 0 every source alike.
     source_balance: float = 0.0
+    #: Share of training documents that see their site's other pages; the rest,
+    #: and every excerpt, are cleaned alone, as `stripper.clean` cleans them.
+    site_evidence_share: float = 0.5
     #: Short excerpts added per training document, so short inputs are seen too.
     crops_per_document: int = 1
     #: Most non-blank lines of such an excerpt.
@@ -127,6 +144,8 @@ class HtmlConfig:
     running_means: tuple[int, ...] = (3, 10)
     #: Blocks whose first-stage probability is within this of 0 or 1 skip stage 2.
     sure: float = 0.05
+    #: Whether blocks also read trafilatura's extraction of the page (slower, `html.teacher`).
+    teacher: bool = False
 
     # -- training
     #: Folds of out-of-fold stacking (grouped by site).
@@ -149,6 +168,8 @@ class HtmlConfig:
     learning_rate: float = 0.15
     #: L2 penalty on leaf values.
     tree_l2: float = 1.0
+    #: Share of training pages that see their site's other pages (the rest are cleaned alone).
+    site_evidence_share: float = 0.5
     #: Total weight of each page's labelled blocks (shared by their words).
     page_weight: float = 100.0
     #: Most weight factor of a small corpus against the others.

@@ -152,8 +152,54 @@ def test_clean_many_matches_clean_one_by_one(default):
     assert [c.text for c in default.clean_many(texts)] == [default.clean(t) for t in texts]
 
 
-def test_threshold_zero_removes_every_line():
-    assert Stripper(threshold=0.0).clean(ARTICLE) == ""
+MENU_PAGE = "Home\nNews\nSport\nWeather\n\u00a9 2024 Riverside Times\nPrivacy policy\n"
+
+
+def test_a_page_without_prose_whose_every_line_scores_debris_comes_out_empty():
+    cleaned = Stripper(threshold=0.0).clean_document(MENU_PAGE)
+    assert cleaned.text == "" and not cleaned.rescued
+
+
+def test_an_article_whose_every_line_scores_debris_keeps_its_densest_prose():
+    cleaned = Stripper(threshold=0.0).clean_document(ARTICLE)  # every line scores >= 0
+    assert cleaned.rescued
+    assert "The city council voted on Tuesday evening" in cleaned.text
+    assert "Share on Facebook" not in cleaned.text and "Skip to main content" not in cleaned.text
+    assert all(not v.is_debris for v in cleaned.verdicts if v.number in cleaned.rescued)
+
+
+def test_the_last_line_keeps_its_missing_final_newline(default):
+    body = ARTICLE.split("\n\n", 1)[1].split("\n\nShare on Facebook")[0]
+    text = "Skip to main content\n\n" + body  # ends with the mayor's quote, no newline
+    assert not text.endswith("\n")
+    assert default.clean(text).endswith("the mayor said after the vote.")
+    assert default.clean(text + "\n").endswith("the mayor said after the vote.\n")
+
+
+def test_a_site_template_learnt_from_its_pages_marks_its_lines_as_template(default):
+    stories = [
+        "The harbour wall was repaired after the winter storms, the port authority said on "
+        "Monday, and the boats that had sheltered up the river for two months came back.",
+        "A new ferry timetable starts in May, with two more crossings every weekday morning "
+        "and a late boat on Fridays, after commuters asked for it for years.",
+        "The library will open on Sundays from next month, the council announced on Tuesday, "
+        "paid for by a grant that also buys new books for the children's room.",
+    ]
+    paragraph = ARTICLE.split("\n\n")[2]
+    pages = [
+        f"Riverside Times\nHome\n\n{story}\n\n{paragraph}\n\nYou might also like\n"
+        for story in stories
+    ]
+    learner = Stripper(model=default.model)
+    for page in pages:
+        learner.learn(page, "riverside.example")
+    alone = {v.text: v.probability for v in default.classify(pages[0])}
+    taught = {
+        v.text: v.probability
+        for v in learner.clean_document(pages[0], "riverside.example").verdicts
+    }
+    assert taught["You might also like"] >= alone["You might also like"]
+    assert taught[stories[0]] < learner.threshold  # the story stays body
 
 
 def test_threshold_outside_zero_to_one_is_refused():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 
-import joblib
 import pytest
 from test_html_blocks import ARTICLE_PAGE, HEADLINE, PARAGRAPHS, THREAD_PAGE
 
@@ -112,8 +111,52 @@ def test_deeply_nested_markup_does_not_crash(extract):
 
 
 def test_an_html_model_built_on_other_features_is_refused_clearly(tmp_path):
+    from stripper.models.files import save_model
+
     older = copy.copy(stripper.load_html_model())
     older.feature_names_ = older.feature_names_[:-1]  # as if saved before the last feature
-    joblib.dump(older, tmp_path / "html_model.joblib")
+    save_model(older, tmp_path / "html_model.npz", {})
     with pytest.raises(stripper.ModelError, match="another set of features"):
-        stripper.load_html_model(tmp_path / "html_model.joblib")
+        stripper.load_html_model(tmp_path / "html_model.npz")
+
+
+NEWS_PAGE = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{HEADLINE} | The Riverside Gazette</title>
+<meta property="og:title" content="{HEADLINE}">
+<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle",
+"headline": "{HEADLINE}", "datePublished": "2024-03-12T09:30:00+01:00",
+"author": {{"@type": "Person", "name": "Jane Smith"}},
+"articleBody": "{" ".join(PARAGRAPHS)}"}}</script></head>
+<body><nav class="main-nav"><a href="/">Home</a> <a href="/news">News</a></nav>
+<article><h1>{HEADLINE}</h1><p class="byline">By Jane Smith</p>
+{"".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])}
+<figure><img src="b.jpg" alt="The old bridge seen from the north bank at dawn"
+title="The old bridge seen from the north bank at dawn">
+<figcaption>The old bridge seen from the north bank at dawn <span class="credit">Photo: A. Lens</span>
+</figcaption></figure>
+{"".join(f"<p>{p}</p>" for p in PARAGRAPHS[3:])}</article>
+<aside class="related"><h3>More stories</h3><ul>
+<li><a href="/a">Ferry service to resume in May</a><p>Crossings restart after the winter break.</p></li>
+</ul></aside><footer>&copy; 2024 Riverside Gazette</footer></body></html>"""
+
+
+def test_extract_html_gives_the_title_apart_from_the_body_and_the_declared_author_and_date():
+    article = stripper.extract_html(NEWS_PAGE, url="https://riverside.example/bridge")
+    assert article.title == HEADLINE
+    assert HEADLINE not in article.text
+    assert all(p in article.text for p in PARAGRAPHS)
+    assert article.author == "Jane Smith"
+    assert article.date == "2024-03-12"
+    assert article.url == "https://riverside.example/bridge"
+    texts = [v.text for v in article.blocks]
+    assert HEADLINE in texts and "Home News" in texts  # a verdict on every block, kept or not
+
+
+def test_clean_html_still_gives_the_headline_first():
+    assert stripper.clean_html(NEWS_PAGE).startswith(HEADLINE + "\n")
+
+
+def test_a_page_without_declared_facts_falls_back_to_what_the_page_shows():
+    article = stripper.extract_html(ARTICLE_PAGE)
+    assert article.title == HEADLINE and article.author == ""
+    assert PARAGRAPHS[0] in article.text

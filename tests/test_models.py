@@ -117,7 +117,7 @@ def test_a_fixed_training_threshold_is_kept_even_when_it_is_zero(documents):
 
 
 def test_save_and_load_round_trip_predicts_the_same(fitted, tmp_path):
-    path = tmp_path / "model.joblib"
+    path = tmp_path / "model.npz"
     save_model(fitted, path, {"note": "test"})
     card = json.loads(card_path(path).read_text())
     assert card["note"] == "test" and "scikit-learn" in card["versions"]
@@ -127,18 +127,104 @@ def test_save_and_load_round_trip_predicts_the_same(fitted, tmp_path):
     assert loaded.threshold_ == fitted.threshold_
 
 
-def test_a_model_from_another_scikit_learn_is_refused_clearly(fitted, tmp_path):
-    path = tmp_path / "model.joblib"
+def test_a_model_made_with_another_scikit_learn_still_loads_and_scores_the_same(fitted, tmp_path):
+    path = tmp_path / "model.npz"
     save_model(fitted, path, {})
     card = json.loads(card_path(path).read_text())
-    card["versions"]["scikit-learn"] = "0.0.1"
+    card["versions"]["scikit-learn"] = "0.0.1"  # the card records it; nothing checks it
     card_path(path).write_text(json.dumps(card))
-    with pytest.raises(ModelError, match="0.0.1"):
+    doc = [["Skip to content", "The council voted on Tuesday to build the bridge."]]
+    np.testing.assert_array_equal(
+        load_model(path).predict_proba(doc)[0], fitted.predict_proba(doc)[0]
+    )
+
+
+def test_the_fitted_trees_score_exactly_as_scikit_learn_does():
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    from stripper.models.predictors import Forest
+
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(3000, 12))
+    X[rng.random(X.shape) < 0.1] = np.nan  # missing values go left at some nodes, right at others
+    y = (np.nan_to_num(X[:, 0]) + X[:, 1] ** 2 > 0.5) ^ (rng.random(3000) < 0.1)
+    trees = HistGradientBoostingClassifier(max_iter=30, max_leaf_nodes=15, random_state=0)
+    trees.fit(X, y)
+    test = rng.normal(size=(500, 12))
+    test[rng.random(test.shape) < 0.2] = np.nan
+    forest = Forest.from_arrays(Forest.of(trees).arrays())
+    np.testing.assert_allclose(
+        forest.probability(test), trees.predict_proba(test)[:, 1], atol=1e-12
+    )
+    assert np.array_equal(forest.decision(test[:1]), trees._raw_predict(test[:1]).ravel())
+
+
+def test_a_pickled_model_is_refused_without_being_unpickled(tmp_path):
+    import pickle
+
+    class Boom:
+        def __reduce__(self):
+            return (exec, ("open(__import__('os').environ['PWNED_FILE'], 'w').write('ran')",))
+
+    path = tmp_path / "outlet.npz"
+    path.write_bytes(pickle.dumps(Boom()))
+    marker = tmp_path / "pwned"
+    import os
+
+    os.environ["PWNED_FILE"] = str(marker)
+    with pytest.raises(ModelError, match="pickle"):
+        load_model(path)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda data: data[: len(data) // 2], "broken or truncated"),
+        (lambda data: b"not a model at all", "not a stripper model"),
+    ],
+)
+def test_a_truncated_or_foreign_model_file_is_refused_in_one_line(
+    fitted, tmp_path, damage, message
+):
+    path = tmp_path / "model.npz"
+    save_model(fitted, path, {})
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(ModelError, match=message) as error:
+        load_model(path)
+    assert "\n" not in str(error.value)
+
+
+def test_a_model_whose_arrays_do_not_form_trees_is_refused(fitted, tmp_path):
+    path = tmp_path / "model.npz"
+    save_model(fitted, path, {})
+    with np.load(path) as arrays:
+        parts = dict(arrays)
+    parts["line.left"] = parts["line.left"] + 10_000  # children beyond the nodes
+    np.savez(path, **parts)
+    with pytest.raises(ModelError, match="out of range"):
         load_model(path)
 
 
+def test_a_changed_shipped_model_is_refused_by_its_pin(tmp_path, monkeypatch):
+    from stripper.models import files
+
+    shipped = tmp_path / "data"
+    shipped.mkdir()
+    model = shipped / "model.npz"
+    model.write_bytes(files.SHIPPED["text"].read_bytes())
+    monkeypatch.setattr(files, "DATA", shipped)
+    monkeypatch.setattr(files, "SHIPPED", {"text": model, "html": shipped / "html_model.npz"})
+    monkeypatch.setattr(files, "PINS", shipped / "SHA256SUMS")
+    files.pin_shipped()
+    assert load_model(model).threshold_ > 0
+    model.write_bytes(model.read_bytes()[:-1] + b"!")
+    with pytest.raises(ModelError, match="SHA-256"):
+        load_model(model)
+
+
 def test_a_model_built_on_other_line_features_is_refused_clearly(fitted, tmp_path):
-    path = tmp_path / "model.joblib"
+    path = tmp_path / "model.npz"
     older = copy.deepcopy(fitted)
     older.feature_names_ = fitted.feature_names_[:-1]  # as if saved before the last feature
     save_model(older, path, {})
@@ -156,9 +242,8 @@ def test_best_segments_are_each_documents_maximum_sum_runs():
     sizes = [0, 1, 7, 0, 40, 2, 130]
     starts = np.concatenate([[0], np.cumsum(sizes)])
     doc_of = np.repeat(np.arange(len(sizes)), sizes)
-    features = LineFeatures(None, None, doc_of, starts, [], None)
     gain = rng.normal(size=len(doc_of))
-    start, end = best_segments(gain, features)
+    start, end = best_segments(gain, doc_of, starts)
     for d, (lo, hi) in enumerate(zip(starts[:-1], starts[1:])):
         if lo == hi:
             continue
@@ -244,14 +329,14 @@ def test_the_html_model_learns_menus_and_footers_from_a_few_pages(html_fitted):
 
 def test_an_html_model_round_trips_through_its_file(html_fitted, tmp_path):
     model, pages = html_fitted
-    save_model(model, tmp_path / "html.joblib", {"note": "test"})
-    loaded = load_html_model(tmp_path / "html.joblib")
+    save_model(model, tmp_path / "html.npz", {"note": "test"})
+    loaded = load_html_model(tmp_path / "html.npz")
     for a, b in zip(loaded.predict_proba(pages), model.predict_proba(pages)):
         np.testing.assert_array_equal(a, b)
-    assert json.loads(card_path(tmp_path / "html.joblib").read_text())["kind"] == "html"
+    assert json.loads(card_path(tmp_path / "html.npz").read_text())["kind"] == "html"
 
 
 def test_a_text_model_file_is_not_taken_for_an_html_model(fitted, tmp_path):
-    save_model(fitted, tmp_path / "model.joblib", {})
+    save_model(fitted, tmp_path / "model.npz", {})
     with pytest.raises(ModelError, match="html model"):
-        load_html_model(tmp_path / "model.joblib")
+        load_html_model(tmp_path / "model.npz")

@@ -44,8 +44,8 @@ examples:
   {PROGRAM} clean pages.jsonl.gz --text-field body
   {PROGRAM} clean crawl.jsonl --html-field html   page HTML -> "text" field
   {PROGRAM} clean story.txt --report review.jsonl --overwrite
-  {PROGRAM} train training_data/ my-labels/ --out my-model.joblib
-  {PROGRAM} evaluate training_data/ --model my-model.joblib
+  {PROGRAM} train training_data/ my-labels/ --out my-model.npz
+  {PROGRAM} evaluate training_data/ --model my-model.npz
 
 '{PROGRAM} COMMAND --help' explains a command's options."""
 
@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_clean(commands)
     _add_train(commands)
     _add_evaluate(commands)
+    _add_adapt(commands)
     return parser
 
 
@@ -341,8 +342,8 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
         description="Train a line model from labelled documents (see stripper.training.labels),\n"
         "or with --html the HTML model from the public corpora.",
         epilog=f"""examples:
-  {PROGRAM} train training_data/ my-labels/ --weight my-labels=3 --out my-model.joblib
-  {PROGRAM} train --html --datasets ../shared/datasets --out my-html-model.joblib""",
+  {PROGRAM} train training_data/ my-labels/ --weight my-labels=3 --out my-model.npz
+  {PROGRAM} train --html --datasets ../shared/datasets --out my-html-model.npz""",
     )
     train.add_argument(
         "data",
@@ -380,6 +381,56 @@ def _add_train(commands: argparse._SubParsersAction) -> None:
     train.add_argument("-q", "--quiet", action="store_true", help="print only the result")
 
 
+def _add_adapt(commands: argparse._SubParsersAction) -> None:
+    adapt = _add_command(
+        commands,
+        "adapt",
+        _adapt_command,
+        help="adapt the model to one outlet from a few labelled pages",
+        description="Fit a small outlet stage on top of the frozen text model from a few\n"
+        "labelled pages of one outlet (seconds; no public corpora needed). The new\n"
+        "model scores that outlet's pages (their host matches --host, or --outlet is\n"
+        "given to clean) and leaves every other page to the base model, unchanged.",
+        epilog=f"""examples:
+  {PROGRAM} label pages/*.html --out labels/ --outlet slashdot   (then review labels/)
+  {PROGRAM} adapt labels/slashdot --host '*.slashdot.org' --out slashdot.npz
+  {PROGRAM} clean crawl.jsonl --model slashdot.npz          (pages of *.slashdot.org)
+  {PROGRAM} clean slashdot-pages/ --model slashdot.npz --outlet slashdot""",
+    )
+    adapt.add_argument("data", nargs="+", metavar="LABELLED", help="labelled pages of the outlet")
+    adapt.add_argument("--out", type=Path, required=True, metavar="PATH", help="the model to write")
+    adapt.add_argument(
+        "--model", type=_existing_file, metavar="PATH", help="the base model (default: shipped)"
+    )
+    adapt.add_argument("--outlet", metavar="NAME", help="the outlet's name (default: its folder)")
+    adapt.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        metavar="PATTERN",
+        help="a host (or pattern, e.g. '*.example.com') of the outlet's pages (repeatable)",
+    )
+
+
+def _adapt_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    data = _existing_paths(args.data, parser)
+    from ..training.adapt import adapt_command
+
+    with _training_errors():
+        card = adapt_command(data, args.out, args.model, args.outlet, args.host)
+    held = card["held_out"]
+    print(
+        f"adapted to {card['outlet']} from {card['data']['pages']} pages "
+        f"({card['data']['labelled_lines']} labelled lines); saved {args.out}"
+    )
+    if "adapted_f1" in held:
+        print(
+            f"held-out pages (each scored by a stage fitted on the others): shingle F1 "
+            f"{held['adapted_f1']:.3f} adapted, {held['base_f1']:.3f} base model"
+        )
+    return 0
+
+
 def _add_evaluate(commands: argparse._SubParsersAction) -> None:
     evaluate = _add_command(
         commands,
@@ -387,7 +438,7 @@ def _add_evaluate(commands: argparse._SubParsersAction) -> None:
         _evaluate_command,
         help="score a model on labelled data",
         description="Score a model on labelled documents: line and shingle scores.",
-        epilog=f"example:\n  {PROGRAM} evaluate held_out/ --model my-model.joblib",
+        epilog=f"example:\n  {PROGRAM} evaluate held_out/ --model my-model.npz",
     )
     evaluate.add_argument("data", nargs="+", metavar="DATA", help="labelled files or folders")
     _add_model_options(evaluate)
@@ -454,6 +505,10 @@ def _train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
 
         with _training_errors():
             card = train_html(args.datasets, args.out, limit=args.limit, log=log)
+        if args.replace_shipped:
+            from ..models.files import pin_shipped
+
+            pin_shipped()
         print(json.dumps(card["data"]["counts"], indent=2))
         return 0
     from ..training.fit import DEFAULT_DATA, train
@@ -466,6 +521,10 @@ def _train_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     weights = dict(_weight(value, parser) for value in args.weight)
     with _training_errors():
         card = train(data, args.out, Config(), weights, log=log)
+    if args.replace_shipped:
+        from ..models.files import pin_shipped
+
+        pin_shipped()
     print(json.dumps(card.get("cross_validation", {}).get("scores", {}), indent=2))
     return 0
 

@@ -4,49 +4,88 @@ features read from them.
 Every line of a batch of documents, blank ones too, is laid end to end in
 one array of code points (`Characters`), each with flags looked up in a
 table of the first 65,536 code points (word character, upper, lower, digit,
-...) and a class (punctuation, space, quote, ...). The per-line counts of
-`character_features` are then a few C-speed passes over that array, with
-no Python work per line or per character.
+...) and a kind: the set of classes (punctuation, space, quote, letter,
+ideograph, ...) it belongs to. The per-line counts of `character_features`
+are then a few C-speed passes over that array, with no Python work per line
+or per character.
+
+Scripts differ: some have no case, some no spaces between words (Chinese,
+Japanese, Thai), some their own sentence and clause marks (``。``, ``؟``,
+``।``, ``、``, ``،``). The classes cover them, so a paragraph reads as
+prose in any script.
 """
 
 from __future__ import annotations
 
 import functools
+import unicodedata
 from dataclasses import dataclass
 
 import numpy as np
 
-_SENTENCE_END = [ord(c) for c in ".!?…。！？"]
+#: Characters that end a sentence, in the scripts stripper reads.
+SENTENCE_MARKS = ".!?…。！？｡؟۔।॥።။"
+#: Characters that separate clauses inside a sentence.
+CLAUSE_MARKS = ",、，､،՝፣;；؛"
+_SENTENCE_END = [ord(c) for c in SENTENCE_MARKS]
 _BULLETS = [ord(c) for c in "-•*·–—>»"]
 #: Stripped from both ends of a line before its first and last characters are read.
 STRIPPED = " \t\u00a0\u200b"
 #: Also stripped from the end before the last character is read.
 CLOSERS = "\"'”’»)]*\u00a0 \t"
 
-#: Bits of a character's flags (`_properties`): ``\w``, `str.isupper`, `str.islower`,
-#: `str.isdigit`, in `STRIPPED`, in `CLOSERS`, a capital counted by "upper_share",
-#: and a space, line feed or no-break space (what a capitalised word follows).
+#: Bits of a character's flags (`_properties`): a word character, `str.isupper`,
+#: `str.islower`, `str.isdigit`, in `STRIPPED`, in `CLOSERS`, a capital counted by
+#: "upper_share", and a space, line feed or no-break space (what a capitalised
+#: word follows).
 WORD, _UPPER, _LOWER, _DIGIT, _STRIP, _CLOSER, _CAPITAL, _GAP = 1, 2, 4, 8, 16, 32, 64, 128
 #: Code points looked up in tables; the rare ones above are computed one by one.
 _TABLE_SIZE = 0x10000
-#: Base of the polynomial word hash: odd, so its powers never vanish modulo 2**64.
+#: Scripts written without spaces between words, by the class that counts
+#: them: ideographs and kana (each character about half a word), and the
+#: Brahmic scripts of South-East Asia (Thai, Lao, Myanmar, Khmer).
+_IDEOGRAPHS = (
+    (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x3134F),
+)  # fmt: skip
+_UNSPACED_ALPHABETS = ((0x0E00, 0x0EFF), (0x1000, 0x109F), (0x1780, 0x17FF), (0x19E0, 0x19FF))
 
 
-def _class_masks(cp: np.ndarray) -> dict[str, np.ndarray]:
-    """The character classes counted per line, as masks over code points ``cp``."""
+def _in(cp: np.ndarray, ranges) -> np.ndarray:
+    return np.logical_or.reduce([(cp >= a) & (cp <= b) for a, b in ranges])
+
+
+def _class_masks(chars: list[str], cp: np.ndarray) -> dict[str, np.ndarray]:
+    """The character classes counted per line, as masks over characters."""
     ascii_punct = (
         ((cp >= 33) & (cp <= 47))
         | ((cp >= 58) & (cp <= 64))
         | ((cp >= 91) & (cp <= 96))
         | ((cp >= 123) & (cp <= 126))
     )
+    wide_punct = _in(cp, ((0x3001, 0x303F), (0xFF01, 0xFF0F), (0xFF1A, 0xFF20), (0xFF3B, 0xFF40)))
+    script_punct = np.isin(cp, [ord(c) for c in "،؛؟٪٫٬٭۔।॥｡､"])
+
+    def has(test) -> np.ndarray:
+        return np.fromiter(map(test, chars), dtype=bool, count=len(chars))
+
     return {
         "upper": ((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7)),
         "lower": ((cp >= 97) & (cp <= 122)) | ((cp >= 0xDF) & (cp <= 0xFF) & (cp != 0xF7)),
         "digit": (cp >= 48) & (cp <= 57),
-        "punct": ascii_punct | ((cp >= 0x2010) & (cp <= 0x205E)) | ((cp >= 0xA1) & (cp <= 0xBF)),
-        "space": (cp == 32) | (cp == 9) | (cp == 0xA0) | ((cp >= 0x2000) & (cp <= 0x200B)),
-        "sentence": (cp == 46) | (cp == 33) | (cp == 63),
+        "punct": ascii_punct
+        | ((cp >= 0x2010) & (cp <= 0x205E))
+        | ((cp >= 0xA1) & (cp <= 0xBF))
+        | wide_punct
+        | script_punct
+        | ((cp >= 0xFF5B) & (cp <= 0xFF65)),
+        "space": (cp == 32)
+        | (cp == 9)
+        | (cp == 0xA0)
+        | ((cp >= 0x2000) & (cp <= 0x200B))
+        | (cp == 0x3000),
+        "sentence": np.isin(cp, [ord(c) for c in SENTENCE_MARKS if c != "…"]),
+        "clause": np.isin(cp, [ord(c) for c in CLAUSE_MARKS]),
         "separator": (cp == 124)
         | (cp == 0xBB)
         | (cp == 0x203A)
@@ -57,14 +96,26 @@ def _class_masks(cp: np.ndarray) -> dict[str, np.ndarray]:
         "straight_quote": (cp == 34) | (cp == 39),
         "curly_quote": (cp >= 0x2018) & (cp <= 0x201F),
         "at": cp == 64,
+        "letter": has(str.isalpha) | has(_is_mark),
+        "mark": has(_is_mark),
+        "ideograph": _in(cp, _IDEOGRAPHS),
+        "unspaced_alphabet": _in(cp, _UNSPACED_ALPHABETS),
+        "whitespace": has(str.isspace),
     }
+
+
+def _is_mark(char: str) -> bool:
+    """A combining mark (a vowel sign, an accent written apart): part of its word."""
+    return unicodedata.category(char)[0] == "M"
 
 
 def _properties(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """Flags (`WORD`, `_UPPER`...) and lower-case code point of each character.
 
-    A word character is one that ``re`` matches with ``\\w`` once lower-cased;
-    the lower case of a character is the first of ``str.lower``'s.
+    A word character is one that ``re`` matches with ``\\w`` once lower-cased,
+    or a combining mark (Devanagari and Thai vowel signs, Arabic harakat),
+    which ``\\w`` leaves out though it belongs to its word; the lower case of
+    a character is the first of ``str.lower``'s.
     """
     lowered = [c.lower()[0] for c in chars]
     cp = np.fromiter(map(ord, chars), dtype=np.uint32, count=len(chars))
@@ -73,13 +124,13 @@ def _properties(chars: list[str]) -> tuple[np.ndarray, np.ndarray]:
         return np.fromiter(map(test, of), dtype=bool, count=len(chars))
 
     flags = (
-        (has(str.isalnum, lowered) | has("_".__eq__, lowered)) * WORD
+        (has(str.isalnum, lowered) | has("_".__eq__, lowered) | has(_is_mark, chars)) * WORD
         | has(str.isupper, chars) * _UPPER
         | has(str.islower, chars) * _LOWER
         | has(str.isdigit, chars) * _DIGIT
         | has(STRIPPED.__contains__, chars) * _STRIP
         | has(CLOSERS.__contains__, chars) * _CLOSER
-        | _class_masks(cp)["upper"] * _CAPITAL
+        | (((cp >= 65) & (cp <= 90)) | ((cp >= 0xC0) & (cp <= 0xDE) & (cp != 0xD7))) * _CAPITAL
         | np.isin(cp, [ord(" "), ord("\n"), 0xA0]) * _GAP
     )
     return flags.astype(np.uint8), np.fromiter(map(ord, lowered), np.uint32, len(chars))
@@ -92,15 +143,24 @@ class _Tables:
     props: np.ndarray  #: flags (`_properties`) | kind (index into `kinds`) << 8
     lower: np.ndarray  #: the lower case (`_properties`)
     kinds: np.ndarray  #: (kinds, classes): the classes of each kind of character
-    classes: tuple[str, ...]  #: `_class_masks` and "whitespace" (`str.isspace`)
+    classes: tuple[str, ...]  #: the classes of `_class_masks`
+
+    def props_of(self, chars: list[str]) -> np.ndarray:
+        """The props of characters beyond the table (their kinds are among the
+        table's but for rare combinations, which count in no class)."""
+        cp = np.fromiter(map(ord, chars), dtype=np.uint32, count=len(chars))
+        masks = np.column_stack(list(_class_masks(chars, cp).values()))
+        index = {tuple(row): k for k, row in enumerate(self.kinds.astype(bool).tolist())}
+        empty = index[(False,) * len(self.classes)]
+        kind = np.array([index.get(tuple(row), empty) for row in masks.tolist()], np.uint16)
+        return _properties(chars)[0].astype(np.uint16) | kind << 8
 
 
 @functools.cache
 def _tables() -> _Tables:
     chars = [chr(c) for c in range(_TABLE_SIZE)]
     flags, lower = _properties(chars)
-    masks = _class_masks(np.arange(_TABLE_SIZE))
-    masks["whitespace"] = np.fromiter(map(str.isspace, chars), dtype=bool, count=_TABLE_SIZE)
+    masks = _class_masks(chars, np.arange(_TABLE_SIZE))
     kinds, kind = np.unique(np.column_stack(list(masks.values())), axis=0, return_inverse=True)
     props = flags.astype(np.uint16) | kind.ravel().astype(np.uint16) << 8
     return _Tables(props, lower, kinds.astype(np.int64), tuple(masks))
@@ -131,6 +191,8 @@ class Characters:
     starts: np.ndarray  #: offset of each line's first code point
     ends: np.ndarray  #: offset of the "\n" closing each line
     flags: np.ndarray  #: `_properties` flags of each code point
+    unspaced: np.ndarray  #: 1 for ideographs and kana, 2 for unspaced alphabets, else 0
+    mark: np.ndarray  #: combining marks (which belong to the letter before them)
     counts: np.ndarray  #: (lines, classes) characters of each of `_Tables.classes`
     blank: np.ndarray  #: lines of nothing but whitespace (`stripper.text.lines.is_blank`)
 
@@ -144,16 +206,21 @@ class Characters:
         starts = np.zeros_like(ends)
         starts[1:] = ends[:-1] + 1
         tables = _tables()
-        no_class = tables.props[-1] & 0xFF00  # code points beyond the table are in no class
-        props = _lookup(cp, tables.props, lambda chars: _properties(chars)[0] | no_class)
+        props = _lookup(cp, tables.props, tables.props_of)
+        kind = props >> 8
         width = len(tables.kinds)
         key = np.repeat(np.arange(len(lines)) * width, ends - starts + 1)  # line, then kind
-        key += props >> 8
+        key += kind
         per_kind = np.bincount(key, minlength=len(lines) * width).reshape(len(lines), width)
         counts = per_kind @ tables.kinds
         whitespace = counts[:, tables.classes.index("whitespace")] - 1  # not the "\n"
         blank = whitespace == ends - starts
-        return cls(cp, starts, ends, props.astype(np.uint8), counts, blank)
+        classes = tables.classes
+        scripts = tables.kinds[:, classes.index("ideograph")]
+        scripts = scripts + 2 * tables.kinds[:, classes.index("unspaced_alphabet")]
+        unspaced = np.take(scripts.astype(np.uint8), kind)
+        mark = np.take(tables.kinds[:, classes.index("mark")].astype(bool), kind)
+        return cls(cp, starts, ends, props.astype(np.uint8), unspaced, mark, counts, blank)
 
     def line_of(self, at: np.ndarray) -> np.ndarray:
         """The line of each code point offset ``at``."""
@@ -195,6 +262,8 @@ def first_and_last(lines: Characters, at: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.ndarray]:
+    """Length, shares of character classes and first and last characters of
+    the lines ``content``."""
     count = dict(zip(_tables().classes, lines.counts[content].T))
     chars = (lines.ends - lines.starts)[content].astype(np.float64)
     safe = np.maximum(chars, 1)
@@ -207,6 +276,7 @@ def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.n
     last = np.where(last >= 0, lines.cp[last], -1)
     letters = np.maximum(count["upper"] + count["lower"], 1)
     separators = count["separator"]
+    unspaced = count["ideograph"] + count["unspaced_alphabet"]
     return {
         "log_chars": np.log1p(chars),
         "ends_sentence": np.isin(last, _SENTENCE_END),
@@ -227,4 +297,7 @@ def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.n
         "curly_quotes": count["curly_quote"],
         "has_at": count["at"] > 0,
         "pipe_or_bullets": separators > 0,
+        "letter_share": count["letter"] / safe,
+        "unspaced_share": unspaced / safe,
+        "clauses": count["clause"],
     }

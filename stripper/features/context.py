@@ -39,7 +39,7 @@ SEQUENCE_OWN_FEATURES = [
     SHAPE_NAMES.index(name)
     for name in (
         "log_words", "duplicates", "first_copy", "quote_style_gap", "near_copy",
-        "copy_quote_gap", "relative_position",
+        "copy_quote_gap", "relative_position", "site_share",
     )
 ]  # fmt: skip
 
@@ -105,7 +105,9 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     weight = np.sqrt(words + 1)
     index = np.arange(len(line))
     lines = np.diff(features.starts)[features.doc_of]
-    start, end = best_segments((config.main_block_debris - line) * weight, features)
+    start, end = best_segments(
+        (config.main_block_debris - line) * weight, features.doc_of, features.starts
+    )
     distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
     columns = [distance == 0, signed_log(distance), (end - start + 1) / lines]
     if config.structure_features:
@@ -115,7 +117,9 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
         last = features.starts[features.doc_of + 1]
         before = confident[start] - confident[np.minimum(index + 1, last)]  # in (line, start)
         between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
-        start, end = best_segments((config.strict_block_debris - line) * weight, features)
+        start, end = best_segments(
+            (config.strict_block_debris - line) * weight, features.doc_of, features.starts
+        )
         distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
         columns += [signed_log(between), distance == 0, signed_log(distance)]
         columns.append((end - start + 1) / lines)
@@ -147,23 +151,24 @@ def signed_log(x: np.ndarray) -> np.ndarray:
     return np.sign(x) * np.log1p(np.abs(x))
 
 
-def best_segments(gain: np.ndarray, features: LineFeatures) -> tuple[np.ndarray, np.ndarray]:
+def best_segments(
+    gain: np.ndarray, doc_of: np.ndarray, starts: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Per line, the first and last line (batch indices) of its document's
     maximum-sum contiguous run of ``gain``: the run ends where the sum so far
     minus its lowest earlier value peaks, and starts at that lowest point."""
-    doc_of = features.doc_of
     before = np.zeros(len(gain) + 1)  # sum of gain before each line (and after the last)
     np.cumsum(gain, out=before[1:])
     lowest = before[:-1].copy()  # lowest of `before` in the document up to each line
-    first = features.starts[doc_of]
+    first = starts[doc_of]
     step = 1
     while step < len(gain):  # a log-step running minimum that stops at document starts
         reach = np.flatnonzero(np.arange(step, len(gain)) - step >= first[step:]) + step
         lowest[reach] = np.minimum(lowest[reach], lowest[reach - step])
         step *= 2
     rise = before[1:] - lowest
-    opening = features.starts[:-1]
-    filled = opening < features.starts[1:]  # documents with lines
+    opening = starts[:-1]
+    filled = opening < starts[1:]  # documents with lines
     peak = np.zeros(len(opening))
     peak[filled] = np.maximum.reduceat(rise, opening[filled])
     end = np.zeros(len(opening), dtype=np.int64)

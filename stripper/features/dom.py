@@ -14,9 +14,11 @@ import itertools
 
 import numpy as np
 
-from ..config import HtmlConfig
+from ..config import Config, HtmlConfig
 from ..html.blocks import Blocks
 from ..html.flags import FLAG_NAMES, THREAD_BIT
+from ..html.page import PAGE_KINDS, PageFacts, normalise
+from .words import word_counts
 
 _DEFAULT = HtmlConfig()
 
@@ -39,12 +41,24 @@ DOM_NAMES: tuple[str, ...] = (
     "page_log_chars",
     "page_link_share",
     "thread_after_main",
+    "caption_copy",
+    "in_structured_body",
+    "structured_body_words",
+    "page_has_body",
+    "is_title",
+    *(f"kind_{kind}" for kind in PAGE_KINDS),
+    "in_teacher",
+    "teacher_words",
+    "teacher_empty",
 )
 _FLAG_SHIFTS = np.arange(len(FLAG_NAMES), dtype=np.int64)
 
 
-def dom_features(blocks: Blocks, config: HtmlConfig = _DEFAULT) -> np.ndarray:
-    """Dense DOM features of a page's blocks, one row per block (`DOM_NAMES`)."""
+def dom_features(
+    blocks: Blocks, config: HtmlConfig = _DEFAULT, words: np.ndarray | None = None
+) -> np.ndarray:
+    """Dense DOM features of a page's blocks, one row per block (`DOM_NAMES`);
+    ``words`` is the length in words of each block, if known already."""
     n = len(blocks.chains)
     out = np.zeros((n, len(DOM_NAMES)), dtype=np.float32)
     if not n:
@@ -56,7 +70,7 @@ def dom_features(blocks: Blocks, config: HtmlConfig = _DEFAULT) -> np.ndarray:
     out[:, nf : 2 * nf] = (near[:, None] >> _FLAG_SHIFTS) & 1
     texts = [line for line in blocks.lines if line]
     chars = np.fromiter((len(t) for t in texts), dtype=np.float64, count=n)
-    words = np.fromiter((t.count(" ") + 1 for t in texts), dtype=np.float64, count=n)
+    words = word_counts(texts, Config()) if words is None else words
     link = np.asarray(blocks.link_chars, dtype=np.float64)
     paragraph = (words >= config.paragraph_words) & (link < config.paragraph_link_share * chars)
     good = np.where(paragraph, chars - link, 0.0)
@@ -111,6 +125,46 @@ def dom_features(blocks: Blocks, config: HtmlConfig = _DEFAULT) -> np.ndarray:
     out[:, base + 11] = before / max(chars.sum(), 1.0)
     out[:, base + 12] = np.log1p(chars.sum())
     out[:, base + 13] = link.sum() / max(chars.sum(), 1.0)
+    facts = _facts_features(texts, blocks.facts)
+    out[:, base + 15 : base + 15 + facts.shape[1]] = facts
+    if blocks.teacher is not None:
+        out[:, base + 15 + facts.shape[1] :] = _teacher_features(texts, blocks.teacher)
+    return out
+
+
+def _teacher_features(texts: list[str], teacher: str) -> np.ndarray:
+    """Whether trafilatura's text of the page holds each block, the share of
+    the block's words in it, and whether it kept anything at all."""
+    out = np.zeros((len(texts), 3), dtype=np.float32)
+    kept = set(teacher.split())
+    for i, text in enumerate(texts):
+        norm = normalise(text)
+        out[i, 0] = bool(norm) and norm in teacher
+        words = norm.split()
+        out[i, 1] = sum(w in kept for w in words) / max(len(words), 1)
+    out[:, 2] = not teacher
+    return out
+
+
+def _facts_features(texts: list[str], facts: PageFacts) -> np.ndarray:
+    """What the page's own account says of each block: a copy of an image's
+    alt or title (a caption), inside the structured article body (and the
+    share of its words there), the headline; and the page's declared kinds."""
+    out = np.zeros((len(texts), 5 + len(PAGE_KINDS)), dtype=np.float32)
+    body_words = set(facts.body.split())
+    title = normalise(facts.title)
+    for i, text in enumerate(texts):
+        norm = normalise(text)
+        if facts.image_texts and len(norm) > 15:
+            out[i, 0] = any(norm in image or image in norm for image in facts.image_texts)
+        if facts.body:
+            out[i, 1] = len(norm) > 15 and norm in facts.body
+            words = norm.split()
+            out[i, 2] = sum(w in body_words for w in words) / max(len(words), 1)
+        out[i, 4] = bool(title) and norm == title
+    out[:, 3] = bool(facts.body)
+    for j, kind in enumerate(PAGE_KINDS):
+        out[:, 5 + j] = kind in facts.kinds
     return out
 
 

@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..config import Config
 from .characters import Characters, character_features
 from .windows import windowed_mean
 from .words import (
+    HashedRows,
     Tokens,
     lexical_matrix,
     short_line_hashes,
@@ -50,7 +50,8 @@ SHAPE_NAMES = (
     "pipe_or_bullets", "blank_before", "blank_after", "duplicates", "first_copy",
     "relative_position", "log_from_start", "log_from_end", "chars_vs_longest",
     "topic_overlap", "words_before_share", "long_neighbourhood", "quote_style_gap",
-    "near_copy", "copy_quote_gap",
+    "near_copy", "copy_quote_gap", "letter_share", "unspaced_share", "clauses_per_word",
+    "common_word_share", "site_share", "site_pages",
 )  # fmt: skip
 
 
@@ -58,22 +59,29 @@ SHAPE_NAMES = (
 class LineFeatures:
     """Features of the non-blank lines of a batch of documents."""
 
-    lexical: sp.csr_matrix  #: (lines, LEXICAL_DIMENSION) binary
+    lexical: HashedRows  #: (lines, LEXICAL_DIMENSION) binary
     shape: np.ndarray  #: (lines, len(SHAPE_NAMES)) float32
     doc_of: np.ndarray  #: document index of each line
     starts: np.ndarray  #: first line of each document; len(documents) + 1 entries
     line_numbers: list[np.ndarray]  #: per document, index of each non-blank line
     opener: np.ndarray  #: lines that open a comment thread ("48 Responses to ...")
+    texts: list[str] = field(default_factory=list)  #: the non-blank lines themselves
 
 
 def featurize(
-    documents: Sequence[Sequence[str]], stopwords: frozenset[str], config: Config = _DEFAULT
+    documents: Sequence[Sequence[str]],
+    stopwords: frozenset[str],
+    config: Config = _DEFAULT,
+    evidence: Sequence[np.ndarray | None] | None = None,
 ) -> LineFeatures:
     """Compute the features of every non-blank line of ``documents``.
 
+    ``evidence`` holds, per document, what its site's other pages say of its
+    lines (`stripper.features.templates.SiteTemplates.evidence`), or None.
     Lines must not contain a line feed (`stripper.text.lines.split_lines` cuts there).
     """
-    lines = Characters.of(list(itertools.chain.from_iterable(documents)))
+    flat = list(itertools.chain.from_iterable(documents))
+    lines = Characters.of(flat)
     lines_per_doc = np.array([len(lines) for lines in documents], dtype=np.int64)
     first_line = np.cumsum(lines_per_doc) - lines_per_doc
     content = np.flatnonzero(~lines.blank)
@@ -84,7 +92,7 @@ def featurize(
     row_of_line = np.full(len(lines.starts), -1)
     row_of_line[content] = np.arange(n)
 
-    tokens = tokenize(lines, row_of_line, n)
+    tokens = tokenize(lines, row_of_line, n, config)
     short = short_line_hashes(lines, content, tokens, config.short_line_words)
     lexical = lexical_matrix(tokens, short, n)
     shape = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
@@ -95,10 +103,12 @@ def featurize(
         columns.update(_layout_features(lines, content, doc_of, starts, first_line, lines_per_doc))
         columns.update(_repetition_features(tokens, doc_of, n, config))
         columns.update(_document_features(columns, tokens, doc_of, starts, n, config))
+        columns.update(_site_features(evidence, starts, n))
         for j, name in enumerate(SHAPE_NAMES):
             shape[:, j] = columns[name]
     opener = thread_openers(tokens, n, config.thread_heading_words)
-    return LineFeatures(lexical, shape, doc_of, starts, numbers, opener)
+    texts = [flat[i] for i in content.tolist()]
+    return LineFeatures(lexical, shape, doc_of, starts, numbers, opener, texts)
 
 
 def _layout_features(
@@ -116,6 +126,16 @@ def _layout_features(
         "log_from_start": np.log1p(k),
         "log_from_end": np.log1p(last - k),
     }
+
+
+def _site_features(evidence, starts: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """The share of the site's other pages that hold each line, and how many
+    pages that is (log); zeros where a document comes without its site."""
+    site = np.zeros((n, 2), dtype=np.float32)
+    for d, rows in enumerate(evidence or ()):
+        if rows is not None and len(rows):
+            site[starts[d] : starts[d + 1]] = rows
+    return {"site_share": site[:, 0], "site_pages": site[:, 1]}
 
 
 def _repetition_features(
@@ -226,6 +246,8 @@ def _document_features(
     long_neighbourhood = windowed_mean(long_line, doc_of, starts, config.long_neighbourhood)
     return {
         "sentences_per_word": columns["sentences"] / np.maximum(words, 1),
+        "clauses_per_word": columns["clauses"] / np.maximum(words, 1),
+        "common_word_share": _common_word_share(tokens, doc_of, n, config.common_words),
         "titlecase_share": columns["capitalised_words"] / np.maximum(words, 1),
         "chars_vs_longest": chars_vs_longest,
         "topic_overlap": _topic_overlap(tokens, doc_of, long_line, n),
@@ -236,14 +258,36 @@ def _document_features(
     }
 
 
-def _topic_overlap(tokens: Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int) -> np.ndarray:
-    """Share of a line's words that also occur in *other* long lines of its document."""
-    word, line, count = tokens.pair_word, tokens.pair_line, tokens.pair_count
-    doc = doc_of[line]
-    # pairs sorted by word then line: runs of one word in one document
+def _word_runs(tokens: Tokens, doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The run of each (line, word) pair: pairs are sorted by word, then line,
+    so a run holds one word's pairs in one document; and where runs start."""
+    word, doc = tokens.pair_word, doc_of[tokens.pair_line]
     new_run = np.ones(len(word), dtype=bool)
     new_run[1:] = (word[1:] != word[:-1]) | (doc[1:] != doc[:-1])
-    run = np.cumsum(new_run) - 1
+    return np.cumsum(new_run) - 1, new_run
+
+
+def _common_word_share(tokens: Tokens, doc_of: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Share of a line's tokens among its document's ``k`` most frequent words
+    (numbers and words seen once aside): the function words of prose in any
+    language, which menus and link lists lack."""
+    run, new_run = _word_runs(tokens, doc_of)
+    total = np.bincount(run, weights=tokens.pair_count)
+    run_doc = doc_of[tokens.pair_line][new_run]
+    total[tokens.numeric[tokens.pair_word[new_run]] | (total < 2)] = 0
+    order = np.lexsort((-total, run_doc))
+    ordered_doc = run_doc[order]
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - np.searchsorted(ordered_doc, ordered_doc)
+    common = (rank < k) & (total > 0)
+    hits = np.bincount(tokens.pair_line, weights=common[run] * tokens.pair_count, minlength=n)
+    return hits / np.maximum(tokens.per_line, 1)
+
+
+def _topic_overlap(tokens: Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int) -> np.ndarray:
+    """Share of a line's words that also occur in *other* long lines of its document."""
+    line, count = tokens.pair_line, tokens.pair_count
+    run, _ = _word_runs(tokens, doc_of)
     in_long = np.where(long_line[line] > 0, count, 0)
     elsewhere = np.bincount(run, weights=in_long)[run] - in_long
     hits = np.bincount(line, weights=np.where(elsewhere > 0, count, 0), minlength=n)

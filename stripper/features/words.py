@@ -1,12 +1,17 @@
 """The words of a batch's lines: tokens, hashes, stopwords and the lexical matrix.
 
-A word is a run of what Python's ``re`` matches with ``\\w`` (`str.isalnum`
-characters and ``_``), lower-cased, and is identified by a 64-bit hash of its
-code points; its hashed feature columns come from the CRC-32 of its UTF-8
-bytes, as they always have, so models trained before still fit. Characters
-are lower-cased one by one, so this differs from
-``re.findall(r"\\w+", text.lower())`` in two known ways: ``İ`` becomes ``i``
-(``str.lower`` adds a combining dot, which splits the word) and a final
+A token is a run of word characters (what Python's ``re`` matches with
+``\\w``, and combining marks), lower-cased, and is identified by a 64-bit
+hash of its code points; its hashed feature columns come from the CRC-32 of
+its UTF-8 bytes. Scripts written without spaces are cut finer: every
+ideograph or kana is a token of its own, and in Thai, Lao, Myanmar and Khmer
+every letter with its marks. A line's length in *words* weighs such tokens
+by `Config.ideographs_per_word` and `Config.unspaced_letters_per_word`, so a
+Japanese paragraph is as long in words as its English translation, roughly.
+
+Characters are lower-cased one by one, so this differs from
+``re.findall(r"\\w+", text.lower())`` in two known ways besides the ones
+above: ``İ`` becomes ``i`` (``str.lower`` adds a combining dot) and a final
 capital sigma becomes ``σ`` (``str.lower`` writes ``ς``).
 
 `lexical_matrix` gives the hashed word unigrams and bigrams, the first and
@@ -24,17 +29,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
-from .characters import WORD, Characters, lower_case, runs
+from ..config import Config
+from .characters import WORD, Characters, lower_case
 
 #: Number of hashed lexical feature columns.
 LEXICAL_DIMENSION = 1 << 18
 
-#: Stoplist languages, read from jusText at training time and kept in the model.
+#: Stoplist languages, read from jusText at training time and kept in the model:
+#: the web's larger languages that jusText has a list for (it has none for
+#: Chinese, Japanese or Thai, whose prose the other features must recognise).
 STOPLIST_LANGUAGES = (
     "English", "German", "French", "Spanish", "Italian", "Portuguese", "Dutch",
-    "Polish", "Swedish", "Danish", "Czech", "Russian", "Turkish",
+    "Polish", "Swedish", "Danish", "Czech", "Russian", "Turkish", "Arabic", "Bulgarian",
+    "Catalan", "Croatian", "Finnish", "Greek", "Hebrew", "Hindi", "Hungarian", "Indonesian",
+    "Korean", "Lithuanian", "Malay", "Norwegian_Bokmal", "Persian", "Romanian", "Serbian",
+    "Slovak", "Slovenian", "Ukrainian", "Urdu", "Vietnamese", "Bengali", "Estonian", "Latvian",
 )  # fmt: skip
 
 _URL_WORDS = frozenset({"http", "https", "www", "com", "html", "php"})
@@ -43,7 +53,10 @@ _THREAD_WORDS = frozenset({
     "comment", "comments", "response", "responses", "reply", "replies", "reactions",
     "trackbacks", "pingbacks", "soundoff", "kommentar", "kommentare", "commentaire",
     "commentaires", "comentario", "comentarios", "commento", "commenti", "reactie",
-    "reacties", "komentarze", "комментарии", "say",
+    "reacties", "komentarze", "komentarzy", "komentarz", "комментарии", "комментариев",
+    "коментарі", "коментарів", "comentário", "comentários", "yorum", "yorumlar",
+    "komentar", "kommentarer", "σχόλια", "σχόλιο", "תגובות", "תגובה", "تعليقات", "تعليق",
+    "نظرات", "टिप्पणी", "टिप्पणियां", "टिप्पणियाँ", "댓글", "say",
 })  # fmt: skip
 #: ... and the other words a thread's heading is made of ("Leave a Reply").
 _HEADING_WORDS = _THREAD_WORDS | frozenset({
@@ -187,6 +200,7 @@ class Tokens:
     crc: np.ndarray  #: CRC-32 of each token's word (`_crc32_runs`)
     length: np.ndarray  #: characters of each token
     per_line: np.ndarray  #: number of tokens of each line
+    words: np.ndarray  #: length of each line in words (tokens weighed by their script)
     hashes: np.ndarray  #: hash of each distinct word, sorted
     pair_word: np.ndarray  #: word of each (line, word) pair, index into `hashes`
     pair_line: np.ndarray  #: line of each pair
@@ -195,8 +209,42 @@ class Tokens:
     numeric: np.ndarray  #: whether each word of `hashes` is a number (ASCII digits)
 
 
-def tokenize(lines: Characters, row_of_line: np.ndarray, n: int) -> Tokens:
-    starts, ends = runs((lines.flags & WORD) > 0)
+def token_bounds(chars: Characters) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) offsets of every token: a run of word
+    characters, cut before every ideograph and every letter (not a mark) of
+    an unspaced alphabet, and where such a script gives way to another."""
+    word = (chars.flags & WORD) > 0
+    unspaced = chars.unspaced
+    mark = chars.mark
+    start = word.copy()
+    start[1:] &= ~word[:-1] | ((unspaced[1:] > 0) & ~mark[1:]) | (unspaced[:-1] > unspaced[1:])
+    end = word.copy()
+    end[:-1] &= ~word[1:] | start[1:]
+    return np.flatnonzero(start), np.flatnonzero(end) + 1
+
+
+def _token_words(chars: Characters, starts: np.ndarray, config: Config) -> np.ndarray:
+    """How much of a word each token is: 1, or less in a script without spaces."""
+    per_word = np.array(
+        [1.0, 1.0 / config.ideographs_per_word, 1.0 / config.unspaced_letters_per_word]
+    )
+    return per_word[chars.unspaced[starts]]
+
+
+def word_counts(lines: Sequence[str], config: Config) -> np.ndarray:
+    """The length in words of each non-blank line (tokens weighed by their script)."""
+    chars = Characters.of(list(lines))
+    starts, _ = token_bounds(chars)
+    per_line = np.bincount(
+        chars.line_of(starts), weights=_token_words(chars, starts, config), minlength=len(lines)
+    )
+    return per_line[~chars.blank]
+
+
+def tokenize(lines: Characters, row_of_line: np.ndarray, n: int, config: Config) -> Tokens:
+    """The tokens of the batch's lines (``row_of_line``: the row of each
+    line, -1 for blank ones; ``n`` rows)."""
+    starts, ends = token_bounds(lines)
     lengths = ends - starts
     values = lower_case(lines.cp[(lines.flags & WORD) > 0])
     hashes = _hash_runs(values, lengths)
@@ -215,12 +263,14 @@ def tokenize(lines: Characters, row_of_line: np.ndarray, n: int) -> Tokens:
     spelling = values[ragged_range(at[first], lengths[first])]
     digits = ((spelling >= 48) & (spelling <= 57)).astype(np.int64)
     offsets = np.cumsum(lengths[first]) - lengths[first]
+    weight = _token_words(lines, starts, config)
     return Tokens(
         line=line,
         hash=hashes,
         crc=_crc32_runs(spelling, lengths[first])[word_of],
         length=lengths,
         per_line=np.bincount(line, minlength=n),
+        words=np.bincount(line, weights=weight, minlength=n),
         hashes=by_word[new_word],
         pair_word=(np.cumsum(new_word) - 1)[pair_first],
         pair_line=by_word_line[pair_first],
@@ -270,14 +320,38 @@ def short_line_hashes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the lines of at most ``words`` words, and the CRC-32 of each one's
     whole lower-cased text (punctuation and spacing included)."""
-    short = np.flatnonzero(tokens.per_line <= words)
+    short = np.flatnonzero(tokens.words <= words)
     at = content[short]
     lengths = lines.ends[at] - lines.starts[at]  # >= 1: the line is not blank
     text = lines.cp[ragged_range(lines.starts[at], lengths)]
     return short, _crc32_runs(lower_case(text), lengths)
 
 
-def lexical_matrix(tokens: Tokens, short_lines, n: int) -> sp.csr_matrix:
+@dataclass(frozen=True)
+class HashedRows:
+    """A binary sparse matrix in CSR form: the hashed columns each row (line) has."""
+
+    indptr: np.ndarray  #: row i's columns are indices[indptr[i]:indptr[i + 1]]
+    indices: np.ndarray  #: column numbers, sorted within each row
+    width: int = LEXICAL_DIMENSION  #: number of columns
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.indptr) - 1, self.width
+
+    def row_of_entries(self) -> np.ndarray:
+        """The row of each entry of `indices`."""
+        return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+
+    def csr(self):
+        """As a ``scipy.sparse.csr_matrix`` (for training)."""
+        import scipy.sparse as sp
+
+        data = np.ones(len(self.indices), dtype=np.float32)
+        return sp.csr_matrix((data, self.indices, self.indptr), shape=self.shape)
+
+
+def lexical_matrix(tokens: Tokens, short_lines, n: int) -> HashedRows:
     """Hashed unigrams, bigrams, first/last word and whole short lines."""
     h, line = tokens.crc, tokens.line
     same = line[1:] == line[:-1]
@@ -294,20 +368,19 @@ def lexical_matrix(tokens: Tokens, short_lines, n: int) -> sp.csr_matrix:
     columns = (keys & np.uint64(LEXICAL_DIMENSION - 1)).astype(np.int64)
     cells = _distinct(rows * LEXICAL_DIMENSION + columns)  # each (line, column) once: presence
     indptr = np.searchsorted(cells, np.arange(n + 1) * LEXICAL_DIMENSION)
-    data = np.ones(len(cells), dtype=np.float32)
-    return sp.csr_matrix((data, cells % LEXICAL_DIMENSION, indptr), shape=(n, LEXICAL_DIMENSION))
+    return HashedRows(indptr, cells % LEXICAL_DIMENSION)
 
 
 def token_features(tokens: Tokens, stopwords: frozenset[str], n: int) -> dict[str, np.ndarray]:
-    words = tokens.per_line.astype(np.float64)
-    safe = np.maximum(words, 1)
+    """Length in words, mean word length, stopword share and URL words of each line."""
+    words = tokens.words
     per_line = lambda weights: np.bincount(tokens.line, weights=weights, minlength=n)  # noqa: E731
     stop = _marked_per_line(tokens, member(tokens.hashes, stopwords), n)
     url = _marked_per_line(tokens, member(tokens.hashes, _URL_WORDS), n)
     return {
         "has_url": url > 0,
         "log_words": np.log1p(words),
-        "mean_word_length": per_line(tokens.length) / safe,
-        "stopword_share": stop / safe,
+        "mean_word_length": per_line(tokens.length) / np.maximum(words, 1),
+        "stopword_share": stop / np.maximum(tokens.per_line, 1),
         "words": words,
     }

@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .decode import parse_html
+from .decode import decode_html, parse_html
 from .flags import element_flags
+from .page import PageFacts, page_facts
+from .teacher import teacher_text
 
 # fmt: off
 #: Elements whose content is never rendered.
@@ -83,6 +85,10 @@ class Blocks:
     depth: list[int] = field(default_factory=list)
     link_chars: list[int] = field(default_factory=list)
     chains: list[tuple[int, ...]] = field(default_factory=list)  #: ancestor element ids
+    facts: PageFacts = field(default_factory=PageFacts)  #: what the page says of itself
+    teacher: str | None = (
+        None  #: trafilatura's text of the page, if asked (`stripper.html.teacher`)
+    )
 
 
 class _BlockWriter:
@@ -230,10 +236,17 @@ def html_to_text(html: str | bytes) -> str:
     return render_tree(parse_html(html))
 
 
-def page_blocks(html: str | bytes) -> Blocks:
-    """Parse a page (text or undecoded bytes) and extract its blocks; never raises."""
+def page_blocks(html: str | bytes, teacher: bool = False) -> Blocks:
+    """Parse a page (text or undecoded bytes) and extract its blocks and its
+    facts (`stripper.html.page.page_facts`), and with ``teacher`` what
+    trafilatura keeps of it; never raises."""
+    text = decode_html(html) if isinstance(html, bytes) else html
     try:
-        root = parse_html(html)
+        root = parse_html(text)
     except (etree.ParserError, ValueError):
         return Blocks()
-    return extract_blocks(root)
+    blocks = extract_blocks(root)
+    blocks.facts = page_facts(root)
+    if teacher:
+        blocks.teacher = teacher_text(text)
+    return blocks

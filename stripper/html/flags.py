@@ -76,6 +76,11 @@ for _name, _tags in TAG_FLAGS.items():
     for _tag in _tags:
         _TAG_BITS[_tag] = _TAG_BITS.get(_tag, 0) | _BIT[_name]
 _WORD_RES = [(re.compile(pattern), _BIT[name]) for name, pattern in WORD_FLAGS.items()]
+#: Attributes whose words say what an element is: class and id, ARIA roles and
+#: labels, schema.org microdata (``itemprop="articleBody"``) and the component
+#: names today's CMSs write (``data-component="related-stories"``).
+WORD_ATTRIBUTES = ("class", "id", "role", "itemprop", "aria-label", "data-component", "data-testid")
+_WORD_ATTRIBUTE_SET = frozenset(WORD_ATTRIBUTES)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 HIDDEN_BIT = _BIT["hidden"]
 #: The bit of a reader-comment thread (`WORD_FLAGS` "c_thread").
@@ -96,14 +101,15 @@ def _word_bits(words: str) -> int:
 
 
 def element_flags(element: etree._Element, tag: str) -> int:
-    """Flag bits an element carries by its own tag, class/id words and visibility."""
+    """Flag bits an element carries by its own tag, the words of its
+    `WORD_ATTRIBUTES` and its visibility."""
     bits = _TAG_BITS.get(tag, 0)
     names = element.keys()  # a plain list: cheaper than the attrib mapping
     if not names:
         return bits
     get = element.get
-    words = f"{get('class', '')} {get('id', '')} {get('role', '')}"
-    if len(words) > 2:
+    words = " ".join([get(name) for name in names if name in _WORD_ATTRIBUTE_SET])
+    if words:
         bits |= _word_bits(words)
         if tag in _PAGE_TAGS:
             bits &= ~THREAD_BIT

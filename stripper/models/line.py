@@ -21,47 +21,38 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from scipy.special import expit
 
 from ..config import Config
 from ..features.context import line_features, sequence_features
-from ..features.line import SHAPE_NAMES, LineFeatures, featurize
+from ..features.line import LineFeatures, featurize
 from ..features.words import stoplist
+from .predictors import Forest, Linear
+from .scorers import LINE_FEATURES, LineScorer, per_document
 from .stages import (
     StackedModel,
     best_threshold,
-    debris_probability,
     grouped_folds,
-    linear_score,
     logistic_stage,
     out_of_fold,
-    thread_limit,
     tree_stage,
     word_ambiguous,
 )
 
 Labels = Sequence[bool | None]
 
-#: The features a line model is built on, as its file records them: the
-#: line features and the sequence stage's own (`stripper.features.context.after_opener`).
-FEATURE_NAMES = (*SHAPE_NAMES, "thread_opener_body_words", "thread_opener_body_share")
 
-
-class LineModel(StackedModel):
+class LineModel(LineScorer, StackedModel):
     """Estimates, for every line of a document, the probability it is debris.
 
     ``X`` is a sequence of documents, each a sequence of lines; ``y`` holds
     one label per line (True debris, False body, None unlabelled: ignored);
-    ``config`` is a `Config`.
+    ``config`` is a `Config`. Fitted, it scores as its `LineScorer`.
     """
 
-    defaults = Config
-
-    # -- fitting ----------------------------------------------------------
-    def _fit(self, X, y, groups, sample_weight, config: Config) -> LineModel:
+    def _fit(self, X, y, groups, sample_weight, evidence, config: Config) -> LineModel:
         self.stopwords_ = stoplist()
-        self.feature_names_ = FEATURE_NAMES
-        features = featurize(X, self.stopwords_, config)
+        self.feature_names_ = LINE_FEATURES
+        features = featurize(X, self.stopwords_, config, evidence)
         target, labelled = _line_targets(features, y)
         weight = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight, float)
         weight = weight[features.doc_of]
@@ -72,15 +63,18 @@ class LineModel(StackedModel):
         fold = grouped_folds(doc_groups, n_splits)[features.doc_of]
         group = np.unique(doc_groups, return_inverse=True)[1].ravel()[features.doc_of]
 
-        self.lexical_ = logistic_stage(config.lexical_alpha, config.lexical_passes, config.seed)
+        stage = logistic_stage(config.lexical_alpha, config.lexical_passes, config.seed)
         decided = labelled & ~word_ambiguous(features.lexical, group, target, labelled)
-        lexical = out_of_fold(self.lexical_, features.lexical, target, decided, weight, fold)
-        self.line_ = self._trees(config.line_trees, config.line_leaves, config)
+        lexical = out_of_fold(stage, features.lexical.csr(), target, decided, weight, fold)
+        self.lexical_ = Linear.of(stage)
+        stage = self._trees(config.line_trees, config.line_leaves, config)
         stage_input = line_features(features, lexical, config)
-        line = out_of_fold(self.line_, stage_input, target, labelled, weight, fold)
-        self.sequence_ = self._trees(config.sequence_trees, config.sequence_leaves, config)
+        line = out_of_fold(stage, stage_input, target, labelled, weight, fold)
+        self.line_ = Forest.of(stage)
+        stage = self._trees(config.sequence_trees, config.sequence_leaves, config)
         stage_input = sequence_features(features, line, config)
-        final = out_of_fold(self.sequence_, stage_input, target, labelled, weight, fold)
+        final = out_of_fold(stage, stage_input, target, labelled, weight, fold)
+        self.sequence_ = Forest.of(stage)
         self.classes_ = np.array([False, True])
         self.n_lines_ = int(labelled.sum())
         if config.train_threshold is not None:
@@ -95,7 +89,7 @@ class LineModel(StackedModel):
                 candidates,
                 config.threshold_tolerance,
             )
-        self.out_of_fold_ = _per_document(
+        self.out_of_fold_ = per_document(
             features, np.where(labelled, final, np.nan), [len(d) for d in X]
         )
         return self
@@ -104,33 +98,6 @@ class LineModel(StackedModel):
     def _trees(trees: int, leaves: int, config: Config):
         return tree_stage(trees, leaves, config.learning_rate, config.tree_l2, config.seed)
 
-    # -- predicting -------------------------------------------------------
-    def predict_proba(self, X: Sequence[Sequence[str]]) -> list[np.ndarray]:
-        """Per document, the probability of debris of each line (NaN for blank lines)."""
-        features = featurize(X, self.stopwords_, self.settings)
-        probability = self.predict_lines(features)
-        return _per_document(features, probability, [len(doc) for doc in X])
-
-    def predict(
-        self, X: Sequence[Sequence[str]], threshold: float | None = None
-    ) -> list[np.ndarray]:
-        """Per document, True for each debris line (False for blank lines)."""
-        cut = self.threshold_ if threshold is None else threshold
-        with np.errstate(invalid="ignore"):
-            return [p >= cut for p in self.predict_proba(X)]  # NaN (blank) >= cut is False
-
-    def predict_lines(self, features: LineFeatures) -> np.ndarray:
-        """The debris probability of every row of featurised lines."""
-        if not len(features.doc_of):
-            return np.zeros(0)
-        config = self.settings
-        with thread_limit(config.threads):
-            lexical = expit(linear_score(self.lexical_, features.lexical))
-            stage_input = line_features(features, lexical, config)
-            line = debris_probability(self.line_, stage_input, config.predict_rows)
-            stage_input = sequence_features(features, line, config)
-            return debris_probability(self.sequence_, stage_input, config.predict_rows)
-
 
 def _line_targets(features: LineFeatures, y: Sequence[Labels]) -> tuple[np.ndarray, np.ndarray]:
     """Labels of the non-blank lines: (is debris, is labelled)."""
@@ -138,15 +105,3 @@ def _line_targets(features: LineFeatures, y: Sequence[Labels]) -> tuple[np.ndarr
     labelled = np.array([label is not None for label in flat], dtype=bool)
     target = np.array([bool(label) for label in flat], dtype=bool)
     return target, labelled
-
-
-def _per_document(
-    features: LineFeatures, probability: np.ndarray, lengths: list[int]
-) -> list[np.ndarray]:
-    """Row values spread back over each document's lines (NaN for blank lines)."""
-    out = []
-    for d, length in enumerate(lengths):
-        p = np.full(length, np.nan)
-        p[features.line_numbers[d]] = probability[features.starts[d] : features.starts[d + 1]]
-        out.append(p)
-    return out

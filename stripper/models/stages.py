@@ -3,10 +3,9 @@
 Each model is a stack of scikit-learn stages, each fitted on the
 out-of-fold predictions of the one before (`out_of_fold`, folds grouped by
 outlet or site with `grouped_folds`), so no stage learns from
-overconfident in-sample scores. Scoring calls skip scikit-learn's input
-checks (`linear_score`, `debris_probability`), which cost more than the
-arithmetic on a page's few hundred rows, and run on a capped number of
-threads (`thread_limit`).
+overconfident in-sample scores, on a capped number of threads
+(`thread_limit`). A fitted stage becomes a plain-array predictor
+(`stripper.models.predictors`), which is what a model keeps and scores with.
 """
 
 from __future__ import annotations
@@ -15,37 +14,30 @@ from collections.abc import Callable, Sequence
 from functools import cache
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import SGDClassifier
 from sklearn.model_selection import GroupKFold
 from threadpoolctl import ThreadpoolController
 
+from ..features.words import HashedRows
+
 
 class StackedModel(ClassifierMixin, BaseEstimator):
-    """What both models share, as scikit-learn estimators: ``config`` is their
-    one parameter (None: the defaults of `defaults`), fitted state ends in
-    ``_``, and fitting runs on `Config.threads` threads."""
+    """What both models share as scikit-learn estimators: ``config`` is their
+    one parameter (see `stripper.models.scorers.Configured`, which comes
+    first in their bases), fitted state ends in ``_``, and fitting runs on
+    `Config.threads` threads."""
 
-    #: The settings class of the model (`Config` or `HtmlConfig`).
-    defaults: type
-
-    def __init__(self, config=None) -> None:
-        self.config = config
-
-    @property
-    def settings(self):
-        """The settings in use: ``config``, or the defaults."""
-        return self.config or self.defaults()
-
-    def fit(self, X, y, groups=None, sample_weight=None):
+    def fit(self, X, y, groups=None, sample_weight=None, evidence=None):
         """Fit every stage; ``groups`` (one per document) keep an outlet's or
-        a site's documents on one side of every internal split, and
-        ``sample_weight`` (one per document) weighs its lines."""
+        a site's documents on one side of every internal split,
+        ``sample_weight`` (one per document) weighs its lines, and
+        ``evidence`` (one per document or None) is what its site's other
+        pages say of its lines (`stripper.features.templates`)."""
         config = self.settings
         with thread_limit(config.threads):
-            return self._fit(X, y, groups, sample_weight, config)
+            return self._fit(X, y, groups, sample_weight, evidence, config)
 
 
 def logistic_stage(alpha: float, passes: int, seed: int) -> SGDClassifier:
@@ -122,22 +114,6 @@ def thread_limit(threads: int):
     return _threadpools().limit(limits=threads)
 
 
-def linear_score(model: SGDClassifier, X: sp.csr_matrix) -> np.ndarray:
-    """``model.decision_function(X)`` without its input checks."""
-    return X @ model.coef_[0] + model.intercept_[0]
-
-
-def debris_probability(trees, X: np.ndarray, rows: int) -> np.ndarray:
-    """``trees.predict_proba(X)[:, 1]``, ``rows`` rows at a time: the trees
-    are walked one after another over all rows, so rows that fit in the CPU
-    cache make long documents as fast per line as short ones."""
-    if len(X) <= rows:
-        return trees.predict_proba(X)[:, 1]
-    return np.concatenate(
-        [trees.predict_proba(X[i : i + rows])[:, 1] for i in range(0, len(X), rows)]
-    )
-
-
 def best_threshold(
     probability: np.ndarray,
     debris: np.ndarray,
@@ -169,7 +145,7 @@ def best_threshold(
 
 
 def word_ambiguous(
-    lexical: sp.csr_matrix, group: np.ndarray, target: np.ndarray, labelled: np.ndarray
+    lexical: HashedRows, group: np.ndarray, target: np.ndarray, labelled: np.ndarray
 ) -> np.ndarray:
     """Labelled rows whose words (lexical row) carry both labels within their
     ``group`` (outlet number, one per row): a caption and the paragraph it

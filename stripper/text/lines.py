@@ -49,6 +49,7 @@ def join_kept(
     newline: str = "\n",
     blank: Sequence[bool] | None = None,
     rows: Sequence[int] | None = None,
+    open_end: bool = False,
 ) -> str:
     """Join the kept lines, keeping one blank line where a paragraph broke.
 
@@ -82,4 +83,7 @@ def join_kept(
             first_cell = rows is None or i == 0 or rows[i - 1] != row
             out.append(line if first_cell else line.lstrip())
             last_row, gap = row, False
-    return newline.join(out) + newline if out else ""
+    if not out:
+        return ""
+    last = len(lines) - 1 if rows is None else rows[-1]
+    return newline.join(out) + ("" if open_end and last_row == last else newline)

@@ -283,6 +283,18 @@ def read_trafilatura_eval(root: Path) -> Iterator[Page]:
         )
 
 
+def read_written_pages(root: Path) -> Iterator[Page]:
+    """Pages written for this project (``training_data/html``, ``tests/data/pages``):
+    ``<kind>/<name>.html`` with its gold main content in ``<name>.gold`` and
+    its facts (url, kind, title, ...) in ``<name>.json``; the corpus is the kind."""
+    for path in sorted(root.glob("*/*.html")):
+        facts = json.loads(path.with_suffix(".json").read_text("utf-8"))
+        gold = plain_gold(path.with_suffix(".gold").read_text("utf-8"))
+        url = facts.get("url") or ""
+        kind = path.parent.name
+        yield Page(kind, path.stem, site_of(url) or path.stem, url, path.read_text("utf-8"), gold)
+
+
 #: Corpus readers by folder-name prefix.
 READERS: dict[str, Callable[[Path], Iterator[Page]]] = {
     "cleaneval": read_cleaneval,

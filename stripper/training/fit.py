@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Config
+from ..features.templates import SiteTemplates
 from ..models.files import SHIPPED, save_model
 from ..models.line import LineModel
 from ..models.stages import grouped_folds
@@ -100,9 +101,38 @@ def fit_documents(
         [doc.labels for doc in augmented],
         groups=[doc.group for doc in augmented],
         sample_weight=document_weights(augmented, augmented_sources, config, factors),
+        evidence=site_evidence(documents, augmented, config.site_evidence_share, config.seed),
     )
     model.out_of_fold_ = model.out_of_fold_[: len(documents)]
     return model
+
+
+def site_of(doc: LabelledDocument) -> str | None:
+    """The site a labelled document comes from: its outlet (None where unknown)."""
+    return None if doc.group in ("", "unknown") else doc.group
+
+
+def site_evidence(
+    pages: Sequence[LabelledDocument],
+    documents: Sequence[LabelledDocument],
+    share: float = 1.0,
+    seed: int = 0,
+) -> list[np.ndarray | None]:
+    """What the other ``pages`` of each document's site say of its lines
+    (`stripper.features.templates`), for a ``share`` of the documents drawn
+    reproducibly (the others, and excerpts, get none)."""
+    templates = SiteTemplates()
+    for page in pages:
+        if site_of(page) is not None:
+            templates.add(page.lines, site_of(page))
+    rng = random.Random(seed)
+    names = {page.name for page in pages}
+    return [
+        templates.evidence(doc.lines, site_of(doc))
+        if doc.name in names and rng.random() < share
+        else None
+        for doc in documents
+    ]
 
 
 def out_of_fold_predictions(
@@ -127,7 +157,8 @@ def out_of_fold_predictions(
         train, test = np.flatnonzero(fold != k), np.flatnonzero(fold == k)
         picked = None if sources is None else [sources[i] for i in train]
         model = fit_documents([documents[i] for i in train], config, picked, factors)
-        predicted = model.predict_proba([documents[i].lines for i in test])
+        tested = [documents[i] for i in test]
+        predicted = model.predict_proba([d.lines for d in tested], site_evidence(tested, tested))
         for i, p in zip(test, predicted):
             probabilities[i] = p
             thresholds[i] = model.threshold_
@@ -148,13 +179,23 @@ def describe_data(documents: Sequence[LabelledDocument]) -> dict:
 
 def load_sources(data: Sequence[Path]) -> tuple[list[LabelledDocument], list[str]]:
     """Every labelled document under ``data`` and, per document, its source:
-    the data path it was found under (the unit `document_weights` balances)."""
-    documents: list[LabelledDocument] = []
-    sources: list[str] = []
-    for path in data:
-        found = load_documents([path])
-        documents += found
-        sources += [str(path)] * len(found)
+    the data path it was found under (the unit `document_weights` balances).
+    A document under two data paths (``training_data`` and
+    ``training_data/seeds``) is read once, as part of the deeper one."""
+    by_depth = sorted(data, key=lambda p: len(Path(p).resolve().parts), reverse=True)
+    claimed: set[Path] = set()
+    found: dict[Path, list[LabelledDocument]] = {}
+    for path in map(Path, by_depth):
+        documents = load_documents([path])
+        files = [(path / d.name if path.is_dir() else path).resolve() for d in documents]
+        found[path] = [d for d, f in zip(documents, files) if f not in claimed]
+        claimed |= set(files)
+    documents, sources = [], []
+    for path in map(Path, data):
+        documents += found[path]
+        sources += [str(path)] * len(found[path])
+    if not documents:
+        raise ValueError(f"no labelled documents (*.txt) under {', '.join(map(str, data))}")
     return documents, sources
 
 

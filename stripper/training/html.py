@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -21,13 +22,17 @@ from pathlib import Path
 import numpy as np
 
 from ..config import HtmlConfig
+from ..features.templates import batch_evidence
 from ..html.blocks import Blocks, page_blocks
+from ..html.teacher import teacher_text
 from ..models.files import save_model
 from ..models.html import HtmlModel
-from .corpora import LICENSED, MEASURE_ONLY, Page, iter_corpus, label_page
+from .corpora import LICENSED, MEASURE_ONLY, Page, iter_corpus, label_page, read_written_pages
 
 #: Where aligned block labels are kept between runs (aligning is slow).
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
+#: Where trafilatura's texts of the training pages are kept (`HtmlConfig.teacher`).
+TEACHER_CACHE = Path.home() / ".cache" / "stripper" / "teacher"
 #: Version of the labelling rules, part of the label cache's keys.
 LABELS = "threads-and-openers-debris"
 
@@ -49,15 +54,23 @@ def block_labels(page: Page, blocks: Blocks) -> list[bool | None]:
     return [label for line, label in zip(blocks.lines, labels) if line]
 
 
+#: The modern pages written for this project, which train the HTML model too.
+WRITTEN_PAGES = Path(__file__).resolve().parents[2] / "training_data" / "html"
+
+
 def load_corpus(
-    datasets: Path, corpus: str, limit: int = 0, labels: bool = True
+    datasets: Path, corpus: str, limit: int = 0, labels: bool = True, teacher: bool = False
 ) -> list[LabelledPage]:
     """The pages of one corpus walked into blocks, labelled (labels cached on
-    disk, keyed by the labelling rules, the page and its blocks).
+    disk, keyed by the labelling rules, the page and its blocks), with
+    ``teacher`` also trafilatura's text of each page (cached too).
 
-    ``limit`` > 0 keeps an evenly spread subsample of that many pages.
+    ``corpus`` names a folder under ``datasets``, or is a folder of pages
+    written for this project (`WRITTEN_PAGES`); ``limit`` > 0 keeps an evenly
+    spread subsample of that many pages.
     """
-    pages = list(iter_corpus(datasets / corpus))
+    written = Path(corpus).is_dir()
+    pages = list(read_written_pages(Path(corpus)) if written else iter_corpus(datasets / corpus))
     if limit and len(pages) > limit:
         pick = np.linspace(0, len(pages) - 1, limit).round().astype(int)
         pages = [pages[i] for i in sorted(set(pick))]
@@ -66,9 +79,12 @@ def load_corpus(
         LABEL_CACHE.mkdir(parents=True, exist_ok=True)
     for page in pages:
         blocks = page_blocks(page.html)
+        if teacher:
+            blocks.teacher = _cached_teacher(page.html)
         found = None
         if labels:
-            key = hashlib.sha1("\n".join([LABELS, corpus, page.page_id, *blocks.lines]).encode())
+            parts = [LABELS, page.corpus, page.page_id, *blocks.lines]
+            key = hashlib.sha1("\n".join(parts).encode())
             path = LABEL_CACHE / f"{key.hexdigest()}.json"
             if path.exists():
                 found = json.loads(path.read_text("utf-8"))
@@ -77,6 +93,17 @@ def load_corpus(
                 path.write_text(json.dumps(found), encoding="utf-8")
         out.append(LabelledPage(page, blocks, found))
     return out
+
+
+def _cached_teacher(html: str) -> str:
+    """`teacher_text` of a page, kept on disk by the page's hash."""
+    TEACHER_CACHE.mkdir(parents=True, exist_ok=True)
+    path = TEACHER_CACHE / f"{hashlib.sha1(html.encode('utf-8', 'replace')).hexdigest()}.txt"
+    if path.exists():
+        return path.read_text("utf-8")
+    text = teacher_text(html)
+    path.write_text(text, encoding="utf-8")
+    return text
 
 
 def corpus_weights(pages: Sequence[LabelledPage], cap: float) -> list[float]:
@@ -95,14 +122,26 @@ def site_group(page: Page) -> str:
 
 
 def fit_pages(pages: Sequence[LabelledPage], config: HtmlConfig | None = None) -> HtmlModel:
-    """Fit an `HtmlModel` on labelled pages; folds are grouped by `site_group`."""
+    """Fit an `HtmlModel` on labelled pages; folds are grouped by `site_group`,
+    and the pages of a site learn its template from each other."""
     config = config or HtmlConfig()
     return HtmlModel(config).fit(
         [p.blocks for p in pages],
         [p.labels for p in pages],
         [site_group(p.page) for p in pages],
         corpus_weights(pages, config.corpus_weight_cap),
+        page_evidence(pages, config.site_evidence_share, config.seed),
     )
+
+
+def page_evidence(pages: Sequence[LabelledPage], share: float, seed: int) -> list:
+    """What the other pages of each page's site say of its blocks
+    (`stripper.features.templates`), for a ``share`` of the pages drawn
+    reproducibly; none for the others and for pages of unknown sites."""
+    sites = [p.page.site if p.page.site not in ("", "unknown") else None for p in pages]
+    evidence = batch_evidence([p.blocks.lines for p in pages], sites)
+    rng = random.Random(seed)
+    return [rows if rng.random() < share else None for rows in evidence]
 
 
 def train_html(
@@ -120,7 +159,8 @@ def train_html(
         raise ValueError(f"{', '.join(forbidden)} may not train a model (measure only)")
     config = config or HtmlConfig()
     started = time.perf_counter()
-    pages = [p for corpus in corpora for p in load_corpus(datasets, corpus, limit)]
+    corpora = [*corpora, str(WRITTEN_PAGES)]
+    pages = [p for c in corpora for p in load_corpus(datasets, c, limit, teacher=config.teacher)]
     log(f"training on {len(pages)} pages of {', '.join(corpora)}")
     model = fit_pages(pages, config)
     counts: dict[str, dict[str, int]] = {}
@@ -132,7 +172,7 @@ def train_html(
     card = {
         "model": "stripper.models.html.HtmlModel",
         "data": {
-            "corpora": list(corpora),
+            "corpora": [Path(c).name if Path(c).is_dir() else c for c in corpora],
             "labels": "align_lines against gold; trafilatura-eval by keep/drop snippets; "
             "blocks in reader-comment threads debris (stripper.training.corpora.label_page)",
             "counts": counts,
