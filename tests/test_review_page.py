@@ -98,7 +98,8 @@ def read(path: Path) -> LabelledDocument:
 
 
 def move_to(page, line: int) -> None:
-    """Move the cursor down with j until it is on ``line``."""
+    """Move the cursor to the first line (Home), then down with j until it is on ``line``."""
+    page.keyboard.press("Home")
     for _ in range(len(STORY.split("\n"))):
         if page.get_attribute("#lines", "aria-activedescendant") == f"line-{line}":
             return
@@ -144,3 +145,20 @@ def test_lines_show_their_label_and_read_in_their_own_direction(page) -> None:
     assert page.get_attribute("#line-3", "data-label") == "+"
     assert page.get_attribute("#line-3 .text", "dir") == "auto"
     assert page.inner_text("#line-3 .text") == STORY.split("\n")[3]
+
+
+def test_keys_set_lines_and_selections_and_find_lines_to_check(page, labelled: Path) -> None:
+    before = read(labelled / "gazette" / "story.txt")
+    move_to(page, 5)
+    page.keyboard.press("Shift+J")  # select lines 5 to 7
+    page.keyboard.press("-")  # both debris
+    move_to(page, 0)
+    page.keyboard.press("?")
+    page.keyboard.press("Enter")  # unsure again, then back to the side it leans to: debris
+    page.keyboard.press("j")
+    page.keyboard.press("?")  # line 1 left to check
+    move_to(page, 9)
+    page.keyboard.press("n")
+    assert page.get_attribute("#lines", "aria-activedescendant") == "line-1"
+    _, saved = save(page)
+    assert changed(saved, before) == {1: None, 5: True, 7: True}
