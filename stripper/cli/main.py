@@ -212,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_clean(commands)
     _add_train(commands)
     _add_evaluate(commands)
+    _add_label(commands)
     _add_adapt(commands)
     return parser
 
@@ -447,6 +448,58 @@ def _add_evaluate(commands: argparse._SubParsersAction) -> None:
     )
 
 
+def _add_label(commands: argparse._SubParsersAction) -> None:
+    from .label import DEFAULT_UNCERTAIN
+
+    label = _add_command(
+        commands,
+        "label",
+        _label_command,
+        help="pre-label pages with the model's decisions, for review",
+        description="Write each page in the label format with the model's decisions, the lines\n"
+        "it is unsure of marked '? ' to be checked first, and a review page to check them.",
+        epilog=f"""outputs:
+  DIR/<outlet>/<name>.txt   one label file per page: '+ ' kept, '- ' removed,
+                            '? ' unsure (within --uncertain of the threshold, or
+                            a line whose cells disagree); training ignores '? '
+  DIR/review.html           every page of the run, for review in any browser:
+                            flip lines and blocks, then Save downloads <name>.txt
+                            to be put in DIR/<outlet>/ (replaced on each run)
+  Text files are labelled line by line; HTML pages (.html, .htm) as the HTML
+  mode reads them, one block per line. An existing label file is kept (it may
+  hold a review) unless --overwrite; the review page then shows its labels.
+
+examples:
+  {PROGRAM} label pages/*.html --out labels/ --outlet my-outlet
+  {PROGRAM} label story.txt --out labels/ --uncertain 0.3
+  {PROGRAM} train training_data/ labels/ --weight labels=3 --out my-model.joblib""",
+    )
+    label.add_argument("paths", nargs="+", metavar="PAGE", help="text files, HTML pages or folders")
+    label.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="where label files are written"
+    )
+    label.add_argument(
+        "--outlet",
+        metavar="NAME",
+        help="the outlet folder below DIR (default: the folder each page is in)",
+    )
+    label.add_argument(
+        "--model",
+        type=_existing_file,
+        metavar="PATH",
+        help="a text model from 'train' (HTML pages are judged by the shipped HTML model)",
+    )
+    label.add_argument(
+        "--uncertain",
+        type=_threshold,
+        default=DEFAULT_UNCERTAIN,
+        metavar="P",
+        help="mark '? ' the lines whose debris probability is within P of the threshold "
+        "(default: %(default)s; with 0 only lines whose cells disagree are marked)",
+    )
+    label.add_argument("--overwrite", action="store_true", help="replace existing label files")
+
+
 # -- commands --------------------------------------------------------------------
 
 
@@ -552,6 +605,17 @@ def _evaluate_command(args: argparse.Namespace, parser: argparse.ArgumentParser)
         text = json.dumps(evaluation.as_dict(), indent=2) + "\n"
         Path(args.report).write_text(text, encoding="utf-8")
     return 0
+
+
+def _label_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .label import check_outlet, run_label
+
+    if args.outlet is not None and (reason := check_outlet(args.outlet)):
+        parser.error(f"--outlet {args.outlet}: {reason}")
+    if args.out.exists() and not args.out.is_dir():
+        parser.error(f"--out {args.out} is a file; give a folder")
+    stripper = Stripper(model=args.model)
+    return run_label(args.paths, args.out, stripper, args.outlet, args.uncertain, args.overwrite)
 
 
 def _existing_paths(paths: list[str], parser: argparse.ArgumentParser) -> list[Path]:
