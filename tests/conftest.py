@@ -4,6 +4,7 @@ one local Ray cluster shared by the whole session."""
 from __future__ import annotations
 
 import html
+import os
 import random
 
 import pytest
@@ -52,6 +53,7 @@ def ray_cluster():
     """One local Ray cluster for every test that needs one (starting one takes ~5 s)."""
     ray = pytest.importorskip("ray", reason='Ray tests need pip install "stripper[ray]"')
     pytest.importorskip("ray.data", reason='Ray tests need pip install "stripper[ray]"')
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no reports sent anywhere
     ray.init(
         num_cpus=2,
         include_dashboard=False,
