@@ -144,6 +144,18 @@ def test_a_record_cut_off_at_the_end_is_named_and_the_others_read(
     assert stats.bad[0].why.startswith("truncated") and stats.bad[0].source.startswith(str(path))
 
 
+def test_a_record_cut_off_in_its_headers_is_named(tmp_path: Path, small: list[dict]) -> None:
+    pytest.importorskip("warcio", reason=WARC_EXTRA)
+    data, expected = crawl(small[:10], compress=False)
+    last = warc_record("https://cut.example/", "response", http_response(b"<html>"), False)
+    path = tmp_path / "partial.warc"
+    path.write_bytes(data + last[: last.index(b"Content-Length")])
+    stats = ReadStats()
+    urls = [d.url for d in records.read_warc(path, stats=stats)]
+    assert sorted(urls) == sorted(expected["pages"])
+    assert [b.source for b in stats.bad] == [f"{path}@{len(data)}"]
+
+
 def test_damage_between_records_is_named_and_reading_goes_on(
     tmp_path: Path, small: list[dict]
 ) -> None:
