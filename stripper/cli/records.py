@@ -215,7 +215,12 @@ def read_warc(
     warcio = optional("warcio.archiveiterator", "warc", "reading WARC files")
     stats = stats if stats is not None else ReadStats()
     name = str(path)
-    with open(path, "rb") as raw:
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed below, after the reading
+    except OSError as error:
+        stats.add_bad(name, f"cannot open: {_why(error)}")
+        return
+    with raw:
         stream: BinaryIO = raw
         gzipped = raw.read(2) == b"\x1f\x8b"
         start: int | None = 0  # where the next pass of the parser begins
@@ -226,7 +231,7 @@ def read_warc(
                 for offset, record in _warc_records(warcio, stream, start, verify_digests):
                     if offset > done:
                         last = offset
-                        document = _read_record(record, f"{name}@{offset}", max_bytes, stats)
+                        document = _read_record(record, name, offset, max_bytes, stats)
                         if document is not None:
                             stats.documents[document.kind] += 1
                             yield document
@@ -252,9 +257,12 @@ def read_warc(
             start = _resync(stream, after, gzipped, stats, name)
 
 
-def _read_record(record: Any, source: str, max_bytes: int, stats: ReadStats) -> Document | None:
+def _read_record(
+    record: Any, name: str, offset: int, max_bytes: int, stats: ReadStats
+) -> Document | None:
     """`_document`, with its errors counted; raises `_Unreadable` if the parser
     is out of step with the file after this record."""
+    source = f"{name}@{offset}"
     try:
         return _document(record, source, max_bytes, stats)
     except RecordError as error:
@@ -264,8 +272,7 @@ def _read_record(record: Any, source: str, max_bytes: int, stats: ReadStats) -> 
             return None
         stats.add_bad(source, reason, _name(record))
         if reason.startswith(("truncated", "overlong", "corrupt")):
-            offset = int(source.rsplit("@", 1)[1])
-            raise _Unreadable(offset, None) from None
+            raise _Unreadable(offset) from None
         return None
 
 
