@@ -816,7 +816,7 @@ class RecordWriter:
         if name.endswith(".gz"):
             self._out = gzip.GzipFile(filename="", fileobj=self._raw, mode="wb", mtime=0)
         elif name.endswith(".zst"):
-            self._out = _zstd_writer(self._raw, level)
+            self._out = zstd_writer(self._raw, level)
 
     def write(self, record: dict) -> None:
         """Add one record."""
@@ -889,7 +889,7 @@ def _json_line(record: dict) -> bytes:
         return (json.dumps(record) + "\n").encode("ascii")
 
 
-def _zstd_writer(raw: BinaryIO, level: int) -> IO[bytes]:
+def zstd_writer(raw: BinaryIO, level: int) -> IO[bytes]:
     """A binary stream that compresses into ``raw`` as one zstd frame."""
     zstandard = optional("zstandard", "zstd", "writing .zst files")
     return zstandard.ZstdCompressor(level=level).stream_writer(raw, closefd=False)
