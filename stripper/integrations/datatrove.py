@@ -116,7 +116,11 @@ class StripperStep(PipelineStep):
         if self.models not in _STRIPPERS:
             model, html_model, threshold = self.models
             stripper = Stripper(model=model, html_model=html_model, threshold=threshold)
-            _ = stripper.model, stripper.html_model  # load now: a bad model fails at the start
+            # load now (a bad model fails the task at its start), only what the mode needs
+            _ = (
+                self.mode != "html" and stripper.model,
+                self.mode != "text" and stripper.html_model,
+            )
             _STRIPPERS[self.models] = stripper
             self.stat_update("model_loads")
         return _STRIPPERS[self.models]
