@@ -1,11 +1,12 @@
-"""Check that two checkouts of stripper score the same documents identically.
+"""Check that two checkouts, or two environments, score the same documents identically.
 
-A change that only moves code (or a new model file format) must not move a
-single probability. This script cleans the same documents with this
-checkout and with ``--against`` (another checkout, e.g. made with
-``git worktree add /tmp/old HEAD~1``), each with its own shipped models, in
-separate processes, and compares every line's and every block's debris
-probability:
+A change that only moves code must not move a single probability, nor may
+the oldest and the newest libraries the package allows. This script cleans
+the same documents with this checkout and with ``--against`` (another
+checkout, e.g. made with ``git worktree add /tmp/old HEAD~1``), each with
+its own shipped models, or with this checkout under ``--python`` (another
+environment's interpreter), in separate processes, and compares every
+line's and every block's debris probability:
 
 * the labelled documents under ``training_data/`` (the seeds among them);
 * up to ``--per-corpus`` documents of every corpus and rendering in the
@@ -13,6 +14,7 @@ probability:
 * up to ``--per-corpus`` HTML pages of every corpus under ``--datasets``.
 
     python scripts/same_probabilities.py --against /tmp/old
+    python scripts/same_probabilities.py --python /tmp/oldest-numpy/bin/python --tolerance 1e-9
 """
 
 from __future__ import annotations
@@ -64,7 +66,9 @@ def score(texts: list[str], pages: list[Path], out: Path) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--against", type=Path, required=True, help="the other checkout")
+    parser.add_argument("--against", type=Path, default=REPOSITORY, help="the other checkout")
+    parser.add_argument("--python", default=sys.executable, help="the other interpreter")
+    parser.add_argument("--tolerance", type=float, default=0.0, help="largest difference allowed")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--datasets", type=Path, default=REPOSITORY.parent / "shared" / "datasets")
     parser.add_argument("--per-corpus", type=int, default=100)
@@ -76,22 +80,35 @@ def main() -> int:
         return 0
     with tempfile.TemporaryDirectory() as folder:
         results = []
-        for checkout in (REPOSITORY, args.against.resolve()):
+        for checkout, python in (
+            (REPOSITORY, sys.executable),
+            (args.against.resolve(), args.python),
+        ):
             out = Path(folder, f"{len(results)}.npz")
             env = {**os.environ, "PYTHONPATH": str(checkout)}
-            command = [sys.executable, __file__, "--against", str(args.against)]
+            command = [python, __file__, "--against", str(args.against)]
             command += ["--cache", str(args.cache), "--datasets", str(args.datasets)]
             command += ["--per-corpus", str(args.per_corpus), "--score", str(out)]
             subprocess.run(command, env=env, check=True, cwd=checkout)
             results.append(np.load(out))
         mine, theirs = results
-        differ = [k for k in mine.files if not np.array_equal(mine[k], theirs[k], equal_nan=True)]
+        differ = [
+            k
+            for k in mine.files
+            if mine[k].shape != theirs[k].shape
+            or not np.allclose(mine[k], theirs[k], rtol=0, atol=args.tolerance, equal_nan=True)
+        ]
+        largest = max(
+            (float(np.nanmax(np.abs(mine[k] - theirs[k]), initial=0)) for k in mine.files
+             if mine[k].shape == theirs[k].shape), default=0.0
+        )  # fmt: skip
     summary = {
         "texts": len(texts),
         "pages": len(pages),
         "lines": int(sum((~np.isnan(mine[k])).sum() for k in mine.files if k.startswith("text"))),
         "blocks": int(sum((~np.isnan(mine[k])).sum() for k in mine.files if k.startswith("page"))),
         "documents that differ": len(differ),
+        "largest difference": largest,
     }
     print(json.dumps(summary, indent=2))
     return 1 if differ else 0
