@@ -119,6 +119,15 @@ class Config:
     #: Most non-blank lines of such an excerpt.
     crop_lines: int = 8
 
+    # -- adapting to an outlet (`stripper.training.adapt`)
+    #: Inverse L2 penalties (scikit-learn's ``C``) the outlet stage tries; the
+    #: one its held-out pages score best with is kept (with a page or more to hold out).
+    outlet_strengths: tuple[float, ...] = (0.2, 1.0, 5.0)
+    #: Whether it tries weighing body and debris lines alike (``balanced``), or not, or both.
+    outlet_balanced: tuple[bool, ...] = (False, True)
+    #: Labelled pages from which the outlet threshold is chosen on held-out pages.
+    outlet_threshold_pages: int = 3
+
 
 @dataclass(frozen=True)
 class HtmlConfig:

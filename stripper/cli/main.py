@@ -429,6 +429,11 @@ def _adapt_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             f"held-out pages (each scored by a stage fitted on the others): shingle F1 "
             f"{held['adapted_f1']:.3f} adapted, {held['base_f1']:.3f} base model"
         )
+    if not card["outlet_stage"]:
+        print(
+            "the outlet stage cleaned held-out pages worse than the base model: it is off; "
+            "label more pages, or pages the model gets wrong (label --pick)"
+        )
     return 0
 
 
@@ -438,13 +443,37 @@ def _add_evaluate(commands: argparse._SubParsersAction) -> None:
         "evaluate",
         _evaluate_command,
         help="score a model on labelled data",
-        description="Score a model on labelled documents: line and shingle scores.",
-        epilog=f"example:\n  {PROGRAM} evaluate held_out/ --model my-model.npz",
+        description="Score a model on labelled documents: debris lines found and body text kept\n"
+        "(4-gram shingles), over all, per outlet (folder) and per document, with the lines\n"
+        "each document got most wrong: the pages to label next, and what to look for.",
+        epilog=f"""examples:
+  {PROGRAM} evaluate held_out/
+  {PROGRAM} evaluate labels/slashdot/ --model slashdot.npz --report report.json
+
+A model adapted to an outlet (adapt) scores the documents in the folder named
+after its outlet with its outlet stage, and every other one as its base model.""",
     )
     evaluate.add_argument("data", nargs="+", metavar="DATA", help="labelled files or folders")
     _add_model_options(evaluate)
     evaluate.add_argument(
-        "--report", type=Path, metavar="FILE", help="write per-document scores to FILE"
+        "--worst-documents",
+        type=int,
+        default=5,
+        metavar="N",
+        help="documents with the lowest body-text F1 to print (default 5)",
+    )
+    evaluate.add_argument(
+        "--worst-lines",
+        type=int,
+        default=3,
+        metavar="N",
+        help="most confident mistakes shown per document (default 3)",
+    )
+    evaluate.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE",
+        help="write every score, per outlet and per document with its worst lines, as JSON",
     )
 
 
@@ -599,10 +628,10 @@ def _evaluate_command(args: argparse.Namespace, parser: argparse.ArgumentParser)
     from ..training.evaluate import evaluate
 
     with _training_errors():
-        evaluation = evaluate(data, args.model, args.threshold)
-    print(evaluation)
+        evaluation = evaluate(data, args.model, args.threshold, args.worst_lines)
+    print(evaluation.summary(args.worst_documents))
     if args.report:
-        text = json.dumps(evaluation.as_dict(), indent=2) + "\n"
+        text = json.dumps(evaluation.report(), indent=2, ensure_ascii=False) + "\n"
         Path(args.report).write_text(text, encoding="utf-8")
     return 0
 

@@ -179,7 +179,7 @@ def _build(arrays, kind: str, path: Path) -> Scorer:
         predictor = None
         if part:
             predictor = (Linear if stage in ("lexical", "outlet") else Forest).from_arrays(part)
-        elif stage != "lexical" or kind == "text":
+        elif stage not in ("lexical", "outlet") or (stage == "lexical" and kind == "text"):
             raise ModelError(f"{path} lacks its {stage} stage (broken or truncated)")
         setattr(model, f"{stage}_", predictor)
     if outlet is not None:

@@ -46,13 +46,14 @@ class OutletScorer(LineScorer):
     """A base line model with an outlet stage for the pages of one outlet.
 
     Fitted state beyond the base model's: ``outlet_`` (a `Linear` over the
-    outlet features, its threshold folded in), ``templates_`` (the keys of
+    outlet features, its threshold folded in; None where the stage did not
+    beat the base model on the pages it was held out from), ``templates_`` (the keys of
     the outlet's template lines, sorted), and the scope: ``outlet`` (a
     name), ``hosts`` (patterns such as ``"*.slashdot.org"``), and
     ``base_sha256`` (the base model file it was adapted from).
     """
 
-    outlet_: Linear
+    outlet_: Linear | None
     templates_: np.ndarray
     outlet: str
     hosts: tuple[str, ...]
@@ -72,7 +73,7 @@ class OutletScorer(LineScorer):
         of the documents in scope."""
         stages = self.stage_scores(features)
         final = stages[-1]
-        if sites is None or not len(final):
+        if sites is None or not len(final) or self.outlet_ is None:
             return final
         scope = np.array([self.in_scope(site) for site in sites], dtype=bool)[features.doc_of]
         if not scope.any():

@@ -30,11 +30,6 @@ from ..text.lines import join_kept
 from .labels import LabelledDocument, load_documents
 from .scoring import shingle_scores
 
-#: Inverse regularisation of the outlet stage (scikit-learn's ``C``).
-STRENGTH = 1.0
-#: Pages from which the threshold is chosen on held-out pages, not kept at 0.5.
-PAGES_FOR_A_THRESHOLD = 3
-
 
 @dataclass(frozen=True)
 class _Lines:
@@ -68,7 +63,7 @@ def _lines(
     )
 
 
-def _fit(lines: _Lines, mask: np.ndarray) -> Linear:
+def _fit(lines: _Lines, mask: np.ndarray, strength: float, balanced: bool) -> Linear:
     """The outlet stage fitted on the labelled lines in ``mask`` (on the
     columns they use only: a few thousand of the 262,144 hashed ones)."""
     from sklearn.linear_model import LogisticRegression
@@ -77,7 +72,9 @@ def _fit(lines: _Lines, mask: np.ndarray) -> Linear:
     X = lines.X[train]
     width = X.shape[1]
     used = np.union1d(X.indices, np.arange(width - lines.dense, width))
-    stage = LogisticRegression(C=STRENGTH, max_iter=2000, class_weight="balanced")
+    stage = LogisticRegression(
+        C=strength, solver="liblinear", class_weight="balanced" if balanced else None
+    )
     stage.fit(X[:, used], lines.target[train])
     coef = np.zeros(width)
     coef[used] = stage.coef_[0]
@@ -117,36 +114,54 @@ def adapt(
     outlet = outlet or documents[0].group
     templates = template_keys([doc.lines for doc in documents])
     lines = _lines(base, documents, templates)
-    held_out, threshold = _held_out(base, documents, lines)
-    stage = _fit(lines, np.ones(len(lines.target), dtype=bool))
+    config = base.settings
+    candidates = [(c, b) for c in config.outlet_strengths for b in config.outlet_balanced]
+    trials = [_held_out(base, documents, lines, c, b) for c, b in candidates]
+    best = max(range(len(trials)), key=lambda i: trials[i][0].get("adapted_f1", 0.0))
+    held_out, threshold = trials[best]
+    strength, balanced = candidates[best]
+    stage = _fit(lines, np.ones(len(lines.target), dtype=bool), strength, balanced)
     stage.intercept += _logit(base.threshold_) - _logit(threshold)  # one threshold for both
+    if held_out.get("adapted_f1", 1.0) < held_out.get("base_f1", 0.0):
+        stage = None  # it would clean the outlet's pages worse than the base model does
+        held_out["note"] = "the outlet stage did worse than the base model on held-out pages: off"
     card = {
         "outlet": outlet,
         "hosts": list(hosts),
         "base_model": {"path": str(base_path), "sha256": sha},
         "data": {"pages": len(documents), "labelled_lines": int(lines.known.sum())},
+        "outlet_stage": stage is not None,
+        "strength": strength,
+        "balanced": balanced,
         "outlet_threshold": threshold,
         "held_out": held_out,
     }
     return _scope(base, stage, templates, outlet, hosts, sha), card
 
 
-def _held_out(base: LineScorer, documents, lines: _Lines) -> tuple[dict, float]:
+def _held_out(
+    base: LineScorer, documents, lines: _Lines, strength: float, balanced: bool
+) -> tuple[dict, float]:
     """Each page cleaned by a stage fitted on the others, beside the base model
     (shingle F1 against its labelled body), and the threshold those held-out
-    scores choose (0.5 with fewer than `PAGES_FOR_A_THRESHOLD` pages)."""
+    scores choose (0.5 with fewer than ``outlet_threshold_pages`` pages)."""
     if len(documents) < 2:
         return {"note": "one page: nothing to hold out"}, 0.5
+    config = base.settings
     held = np.zeros(len(lines.target))
     for k in range(len(documents)):
         page = lines.page == k
-        held[page] = _probability(_fit(lines, ~page), lines, page)
+        held[page] = _probability(_fit(lines, ~page, strength, balanced), lines, page)
     threshold = 0.5
-    if len(documents) >= PAGES_FOR_A_THRESHOLD:
+    if len(documents) >= config.outlet_threshold_pages:
         known = lines.known
-        candidates = np.linspace(0.2, 0.8, 61)
+        candidates = np.linspace(*config.threshold_range, config.threshold_steps)
         threshold = best_threshold(
-            held[known], lines.target[known], lines.words[known], candidates, 0.001
+            held[known],
+            lines.target[known],
+            lines.words[known],
+            candidates,
+            config.threshold_tolerance,
         )
     base_p = base.predict_proba([doc.lines for doc in documents])
     adapted, plain, golds = [], [], []
