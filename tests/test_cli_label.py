@@ -194,6 +194,19 @@ def test_folders_are_searched_for_pages(tmp_path: Path) -> None:
     ]
 
 
+def test_pick_labels_only_the_pages_that_teach_most_and_skips_repeats(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("a1", "a2", "a3"):  # one page three times: labelling it once is enough
+        write(tmp_path / "pages" / f"{name}.txt", STORY)
+    other = "Skip to main content\n\nThe ferry resumed its crossings on Monday after storms.\n"
+    write(tmp_path / "pages" / "b.txt", other + "Share this\nRelated: Bridge vote delayed\n")
+    assert label(tmp_path / "pages", "--out", tmp_path / "labels", "--pick", "2") == 0
+    written = sorted(p.name for p in (tmp_path / "labels" / "pages").iterdir())
+    assert len(written) == 2 and "b.txt" in written
+    assert "picked 2 of 4 pages" in capsys.readouterr().err
+
+
 def test_two_pages_with_one_name_fail_instead_of_sharing_a_label_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -159,8 +159,11 @@ def run_label(
     outlet: str | None = None,
     uncertain: float = DEFAULT_UNCERTAIN,
     overwrite: bool = False,
+    pick: int | None = None,
 ) -> int:
-    """Pre-label ``paths`` into ``out``, write the review page, print a summary; the exit code."""
+    """Pre-label ``paths`` into ``out`` (only the ``pick`` pages whose labels
+    would teach `adapt` most, if given), write the review page, print a
+    summary; the exit code."""
     tally = Tally()
     found = find_inputs(paths)
     for path, reason in found.problems:
@@ -172,7 +175,7 @@ def run_label(
         else:
             items.append(item)
     _load_models(stripper, items)
-    pages: list[LabelledPage] = []
+    read: list[LabelledPage] = []
     claimed: dict[Path, Path] = {}
     for item in items:
         page_outlet = outlet or item.path.resolve().parent.name or "pages"
@@ -183,10 +186,13 @@ def run_label(
             continue
         claimed[target] = item.path
         try:
-            page = read_page(item, stripper, page_outlet, uncertain)
+            read.append(read_page(item, stripper, page_outlet, uncertain))
         except InputError as error:
             _fail(tally, item.path, str(error))
-            continue
+    if pick is not None and len(read) > pick:
+        read = _picked(read, stripper, pick)
+    pages: list[LabelledPage] = []
+    for page in read:
         page = _save(page, out, overwrite, tally)
         pages.append(page)
         tally.pages += 1
@@ -197,6 +203,17 @@ def run_label(
         write_review_page(review, pages)
     _summary(tally, review if pages else None)
     return 1 if tally.failed else 0
+
+
+def _picked(pages: list[LabelledPage], stripper: Stripper, k: int) -> list[LabelledPage]:
+    """The ``k`` pages `stripper.training.adapt.pick_pages` chooses, in input order."""
+    from ..training.adapt import pick_pages
+
+    chosen = {id(page) for page in pick_pages(stripper.model, pages, k)}
+    picked = [page for page in pages if id(page) in chosen]
+    names = ", ".join(str(page.source) for page in picked)
+    print(f"stripper: picked {k} of {len(pages)} pages to label: {names}", file=sys.stderr)
+    return picked
 
 
 def _load_models(stripper: Stripper, items: Sequence[InputFile]) -> None:

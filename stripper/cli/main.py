@@ -501,7 +501,8 @@ def _add_label(commands: argparse._SubParsersAction) -> None:
 examples:
   {PROGRAM} label pages/*.html --out labels/ --outlet my-outlet
   {PROGRAM} label story.txt --out labels/ --uncertain 0.3
-  {PROGRAM} train training_data/ labels/ --weight labels=3 --out my-model.joblib""",
+  {PROGRAM} label crawl/slashdot/ --out labels/ --pick 5
+  {PROGRAM} adapt labels/slashdot/ --host '*.slashdot.org' --out slashdot.npz""",
     )
     label.add_argument("paths", nargs="+", metavar="PAGE", help="text files, HTML pages or folders")
     label.add_argument(
@@ -525,6 +526,14 @@ examples:
         metavar="P",
         help="mark '? ' the lines whose debris probability is within P of the threshold "
         "(default: %(default)s; with 0 only lines whose cells disagree are marked)",
+    )
+    label.add_argument(
+        "--pick",
+        type=_positive,
+        metavar="N",
+        help="label only the N pages (of the outlet's given) whose labels would teach "
+        "'adapt' most: those the model is least sure of, counting a line once for "
+        "all the pages that repeat it",
     )
     label.add_argument("--overwrite", action="store_true", help="replace existing label files")
 
@@ -644,7 +653,9 @@ def _label_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
     if args.out.exists() and not args.out.is_dir():
         parser.error(f"--out {args.out} is a file; give a folder")
     stripper = Stripper(model=args.model)
-    return run_label(args.paths, args.out, stripper, args.outlet, args.uncertain, args.overwrite)
+    return run_label(
+        args.paths, args.out, stripper, args.outlet, args.uncertain, args.overwrite, args.pick
+    )
 
 
 def _existing_paths(paths: list[str], parser: argparse.ArgumentParser) -> list[Path]:
