@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -52,6 +52,8 @@ class Cleaned:
     #: lines kept although they score debris: the densest prose of an article
     #: whose every line scored debris (`stripper.models.prose`)
     rescued: frozenset[int] = frozenset()
+    #: the title the page declares (JSON-LD headline, og:title or <title>), for HTML
+    title: str | None = None
 
     @property
     def verdicts(self) -> tuple[LineVerdict, ...]:
@@ -197,7 +199,8 @@ class Stripper:
             probabilities[content] = self.html_model.predict_proba([blocks], evidence)[0]
         threshold = self.html_model.threshold_ if self._threshold is None else self._threshold
         rendered = "".join(line + "\n" for line in blocks.lines)
-        return _assemble(rendered, blocks.lines, probabilities, threshold, self.config)
+        cleaned = _assemble(rendered, blocks.lines, probabilities, threshold, self.config)
+        return replace(cleaned, title=blocks.facts.title or None)
 
     def extract_html(
         self, html: str | bytes, url: str | None = None, site: str | None = None

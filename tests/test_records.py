@@ -362,6 +362,9 @@ def test_a_warc_is_cleaned_into_jsonl_records(tmp_path: Path, small: list[dict])
     assert list(written[0]) == list(records.RECORD_FIELDS)
     assert all(r["lines_removed"] > 0 and PARAGRAPHS_IN(r["text"]) for r in written)
     assert "Skip to main content" not in written[0]["text"]
+    numbers = [r["url"].rsplit("/", 1)[1] for r in written]  # each page's <title> ...
+    assert [r["title"].split(" vote ")[1] for r in written] == [f"number {n}" for n in numbers]
+    assert "Pont élevé vote number 3" in [r["title"] for r in written]  # ... in its charset
 
 
 def PARAGRAPHS_IN(text: str) -> bool:  # noqa: N802 - reads as a predicate in the asserts

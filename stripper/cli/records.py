@@ -751,8 +751,8 @@ def _clean_batch(
 
 
 def clean_page(stripper: Stripper, document: Document) -> Cleaned:
-    """A page's article text, the page decoded with its HTTP charset first."""
-    # `Stripper.extract_html` (coming) will go here, for the title too
+    """A page's article text (and its declared title), the page decoded with
+    its HTTP charset first."""
     return stripper.clean_html_document(document.page())
 
 
@@ -763,9 +763,7 @@ def _attempt(clean: Any, *arguments: Any) -> Any:
         return error
 
 
-def output_record(
-    document: Document, cleaned: Cleaned, text_field: str = "text", title: str | None = None
-) -> dict:
+def output_record(document: Document, cleaned: Cleaned, text_field: str = "text") -> dict:
     """What is written for a cleaned document.
 
     From WARC or WET: `RECORD_FIELDS` (url, record id, title, text, counts).
@@ -774,7 +772,7 @@ def output_record(
     """
     counts = {name: getattr(cleaned, name) for name in COUNTS}
     if document.fields is None:
-        return {"url": document.url, "record_id": document.record_id, "title": title,
+        return {"url": document.url, "record_id": document.record_id, "title": cleaned.title,
                 "text": cleaned.text, **counts}  # fmt: skip
     return {**document.fields, text_field: cleaned.text, **counts}
 
