@@ -56,6 +56,7 @@ def test_auto_mode_cleans_text_and_pages_and_records_the_counts(documents: list[
     modes = {doc.id: doc.metadata["stripper_mode"] for doc in out.values()}
     assert modes == {"text": "text", "html-in-text": "html", "html-in-metadata": "html"}
     assert "html" not in out["html-in-metadata"].metadata
+    assert out["html-in-text"].metadata["title"].startswith("Bridge vote number")
     for doc in out.values():
         assert "Skip to main content" not in doc.text and "bridge" in doc.text.lower()
         assert (

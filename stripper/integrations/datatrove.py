@@ -16,8 +16,10 @@ Where a document's HTML is (``mode``):
   (batched through `Stripper.clean_many`);
 * ``"html"``: the page is ``doc.metadata[html_key]`` if the document has
   one, else ``doc.text`` (where datatrove's own ``WarcReader`` puts it);
-  ``doc.text`` becomes the article text, and the page leaves the metadata
-  unless ``keep_html`` (it is large, and writers would copy it);
+  ``doc.text`` becomes the article text, the page's declared title goes in
+  ``doc.metadata["title"]`` (unless the document has one), and the page
+  leaves the metadata unless ``keep_html`` (it is large, and writers would
+  copy it);
 * ``"auto"`` (the default): per document, ``"html"`` if there is a page in
   the metadata or ``doc.text`` is one (`looks_like_html`), else ``"text"``.
 
@@ -191,6 +193,8 @@ class StripperStep(PipelineStep):
             f"{PREFIX}bytes_removed": cleaned.bytes_removed,
             f"{PREFIX}mode": mode,
         })  # fmt: skip
+        if mode == "html" and cleaned.title and "title" not in doc.metadata:
+            doc.metadata["title"] = cleaned.title
         if mode == "html" and not self.keep_html:
             doc.metadata.pop(self.html_key, None)
         self.stat_update(mode)
