@@ -166,7 +166,7 @@ class Stripper:
         """What the site's other pages say of a document's lines (None: nothing)."""
         if site is None or self.templates is None:
             return None
-        return self.templates.evidence(units, site)
+        return self.templates.evidence(units, site, self.config.template_pages)
 
     def clean(self, text: str, site: str | None = None) -> str:
         """Return ``text`` without its debris lines."""

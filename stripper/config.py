@@ -32,6 +32,12 @@ class Config:
     #: Rows the trees score at a time, so long documents stay in the CPU cache.
     predict_rows: int = 4096
 
+    # -- site templates (`stripper.features.templates`), in both modes
+    #: Other pages of a site past which the template evidence's page count
+    #: stops growing: the share of pages holding a line is sure to a tenth by
+    #: then, and larger counts would only tell a corpus's big sites apart.
+    template_pages: int = 10
+
     # -- line features
     #: Words of at most this many tokens also get a feature for the whole line.
     short_line_words: int = 4

@@ -176,7 +176,9 @@ def test_the_last_line_keeps_its_missing_final_newline(default):
     assert default.clean(text + "\n").endswith("the mayor said after the vote.\n")
 
 
-def test_a_site_template_learnt_from_its_pages_marks_its_lines_as_template(default):
+def test_a_site_template_learnt_from_its_pages_marks_its_lines_as_template_not_its_articles(
+    default,
+):
     stories = [
         "The harbour wall was repaired after the winter storms, the port authority said on "
         "Monday, and the boats that had sheltered up the river for two months came back.",
@@ -200,6 +202,7 @@ def test_a_site_template_learnt_from_its_pages_marks_its_lines_as_template(defau
     }
     assert taught["You might also like"] >= alone["You might also like"]
     assert taught[stories[0]] < learner.threshold  # the story stays body
+    assert taught[paragraph] < learner.threshold  # and so does a paragraph every article repeats
 
 
 def test_threshold_outside_zero_to_one_is_refused():

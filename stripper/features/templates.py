@@ -81,11 +81,13 @@ class SiteTemplates:
             keys, counts = keys[seen], counts[seen]
         self._keys, self._counts = keys, counts
 
-    def evidence(self, lines: Sequence[str], site: str | None) -> np.ndarray:
+    def evidence(
+        self, lines: Sequence[str], site: str | None, max_pages: int | None = None
+    ) -> np.ndarray:
         """Per non-blank line of a page of ``site``: (share of the site's other
-        pages holding the line, log of the number of those pages); zeros
-        without a site or without other pages. The page itself must have been
-        added."""
+        pages holding the line, log of the number of those pages, counted up
+        to ``max_pages``); zeros without a site or without other pages. The
+        page itself must have been added."""
         content = [line for line in lines if not is_blank(line)]
         out = np.zeros((len(content), 2), dtype=np.float32)
         others = self.pages.get(site, 0) - 1 if site is not None else 0
@@ -97,15 +99,17 @@ class SiteTemplates:
         found = self._keys[at] == keys if len(self._keys) else np.zeros(len(keys), bool)
         pages = np.where(found, self._counts[at] if len(self._counts) else 0, 1)
         out[:, 0] = np.clip((pages - 1) / others, 0.0, 1.0)
-        out[:, 1] = np.log1p(others)
+        out[:, 1] = np.log1p(others if max_pages is None else min(others, max_pages))
         return out
 
 
-def batch_evidence(documents: Sequence[Sequence[str]], sites: Sequence[str | None]) -> list:
+def batch_evidence(
+    documents: Sequence[Sequence[str]], sites: Sequence[str | None], max_pages: int | None = None
+) -> list:
     """The evidence of each document from the documents themselves, grouped
     by their ``sites`` (None: no site; such documents get none)."""
     templates = SiteTemplates()
     for lines, site in zip(documents, sites):
         if site is not None:
             templates.add(lines, site)
-    return [templates.evidence(lines, site) for lines, site in zip(documents, sites)]
+    return [templates.evidence(lines, site, max_pages) for lines, site in zip(documents, sites)]

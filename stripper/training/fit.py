@@ -101,7 +101,10 @@ def fit_documents(
         [doc.labels for doc in augmented],
         groups=[doc.group for doc in augmented],
         sample_weight=document_weights(augmented, augmented_sources, config, factors),
-        evidence=site_evidence(documents, augmented, config.site_evidence_share, config.seed),
+        evidence=site_evidence(
+            documents, sources, config.site_evidence_share, config.seed, config.template_pages
+        )
+        + [None] * (len(augmented) - len(documents)),  # excerpts are cleaned alone
     )
     model.out_of_fold_ = model.out_of_fold_[: len(documents)]
     return model
@@ -113,25 +116,32 @@ def site_of(doc: LabelledDocument) -> str | None:
 
 
 def site_evidence(
-    pages: Sequence[LabelledDocument],
     documents: Sequence[LabelledDocument],
+    sources: Sequence[str] | None = None,
     share: float = 1.0,
     seed: int = 0,
+    max_pages: int | None = Config.template_pages,
 ) -> list[np.ndarray | None]:
-    """What the other ``pages`` of each document's site say of its lines
+    """What the other documents of each document's site say of its lines
     (`stripper.features.templates`), for a ``share`` of the documents drawn
-    reproducibly (the others, and excerpts, get none)."""
+    reproducibly (the others get none).
+
+    Sites are told apart per source (``sources``, one per document): a
+    corpus rendered twice is two sources, and the other rendering of a page
+    is not another page of its site (counted as one, it would show every
+    line of the article as on one other page)."""
+    sites = [
+        None if site_of(doc) is None else f"{'' if sources is None else sources[i]}\0{site_of(doc)}"
+        for i, doc in enumerate(documents)
+    ]
     templates = SiteTemplates()
-    for page in pages:
-        if site_of(page) is not None:
-            templates.add(page.lines, site_of(page))
+    for doc, site in zip(documents, sites):
+        if site is not None:
+            templates.add(doc.lines, site)
     rng = random.Random(seed)
-    names = {page.name for page in pages}
     return [
-        templates.evidence(doc.lines, site_of(doc))
-        if doc.name in names and rng.random() < share
-        else None
-        for doc in documents
+        templates.evidence(doc.lines, site, max_pages) if rng.random() < share else None
+        for doc, site in zip(documents, sites)
     ]
 
 
@@ -158,7 +168,9 @@ def out_of_fold_predictions(
         picked = None if sources is None else [sources[i] for i in train]
         model = fit_documents([documents[i] for i in train], config, picked, factors)
         tested = [documents[i] for i in test]
-        predicted = model.predict_proba([d.lines for d in tested], site_evidence(tested, tested))
+        tested_sources = None if sources is None else [sources[i] for i in test]
+        evidence = site_evidence(tested, tested_sources, max_pages=config.template_pages)
+        predicted = model.predict_proba([d.lines for d in tested], evidence)
         for i, p in zip(test, predicted):
             probabilities[i] = p
             thresholds[i] = model.threshold_

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..config import HtmlConfig
+from ..config import Config, HtmlConfig
 from ..features.templates import batch_evidence
 from ..html.blocks import Blocks, page_blocks
 from ..html.teacher import teacher_text
@@ -139,7 +139,7 @@ def page_evidence(pages: Sequence[LabelledPage], share: float, seed: int) -> lis
     (`stripper.features.templates`), for a ``share`` of the pages drawn
     reproducibly; none for the others and for pages of unknown sites."""
     sites = [p.page.site if p.page.site not in ("", "unknown") else None for p in pages]
-    evidence = batch_evidence([p.blocks.lines for p in pages], sites)
+    evidence = batch_evidence([p.blocks.lines for p in pages], sites, Config.template_pages)
     rng = random.Random(seed)
     return [rows if rng.random() < share else None for rows in evidence]
 
