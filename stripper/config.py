@@ -21,8 +21,14 @@ class Config:
     # -- cleaning
     #: Debris probability at or above which a line is removed; None: the model's own.
     threshold: float | None = None
-    #: Documents larger than this many bytes are refused rather than cleaned.
-    max_document_bytes: int = 64 * 1024 * 1024
+    #: Documents larger than this many bytes are over budget (memory is ~40x the text).
+    max_document_bytes: int = 16 * 1024 * 1024
+    #: Documents of more lines than this are over budget (memory grows ~1 KB per line).
+    max_document_lines: int = 500_000
+    #: Seconds of processor time one document may take to clean; None: no limit.
+    max_document_seconds: float | None = 60.0
+    #: What the command line does with a document over budget: "fail", "keep" or "drop".
+    on_error: str = "fail"
     #: Documents featurised together in one vectorised call of `Stripper.clean_many`.
     batch_size: int = 64
     #: Most bytes of input files one command-line job reads and cleans together.

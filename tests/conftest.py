@@ -1,5 +1,6 @@
-"""Fixtures for the record-file and engine tests: generated documents, and
-one local Ray cluster shared by the whole session."""
+"""Fixtures shared by the test files: ``run`` runs the command line in-process
+(defined with its helpers in ``test_cli``); for the record-file and engine
+tests, generated documents and one local Ray cluster for the whole session."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import random
 
 import pytest
+from test_cli import run  # noqa: F401 - a fixture, found by pytest under this name
 
 #: Article paragraphs a page is built from.
 PARAGRAPHS = (

@@ -501,12 +501,18 @@ def test_cp1252_input_is_read_with_a_warning_and_written_as_utf8(tmp_path: Path,
     assert is_subsequence(split_lines(cleaned), split_lines(text))
 
 
-def test_a_binary_file_is_skipped_with_a_message_and_no_output(tmp_path: Path, run) -> None:
+def test_a_binary_file_is_skipped_named_and_counted_as_skipped_not_failed(
+    tmp_path: Path, run
+) -> None:
     write(tmp_path / "photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(2000))
+    write(tmp_path / "story.txt", ARTICLE)
     result = run("clean", tmp_path)
-    assert result.code == 1
+    assert result.code == 0, result.err
     assert "photo.txt: skipped: looks like a PNG image" in result.err
+    assert "1 skipped: 1 binary" in result.err
+    assert (result.summary["skipped"], result.summary["failed"]) == (1, 0)
     assert not (tmp_path / "photo.clean.txt").exists()
+    assert (tmp_path / "story.clean.txt").is_file()
 
 
 def test_a_text_file_with_a_few_stray_nul_bytes_is_cleaned(tmp_path: Path, run) -> None:
@@ -553,7 +559,7 @@ def test_a_file_over_the_size_limit_is_refused_with_a_message(tmp_path: Path, ru
         sparse.truncate(200 * 1024 * 1024)
     result = run("clean", tmp_path)
     assert result.code == 1
-    assert "huge.txt: 209,715,200 bytes is over the 67,108,864-byte limit" in result.err
+    assert "huge.txt: 209,715,200 bytes is over the 16,777,216-byte limit" in result.err
     assert not (tmp_path / "huge.clean.txt").exists()
 
 

@@ -56,9 +56,13 @@ def test_folder_search_leaves_out_outputs_hidden_files_and_other_suffixes(tmp_pa
     for name in [
         "story.txt",
         "story.clean.txt",
+        "data.jsonl.gz",
         "data.clean.jsonl.gz",
+        "page.html",
         "page.html.clean.txt",
-        "page.clean.txt.gz",
+        "page.clean.txt",
+        "zipped.htm.gz",
+        "zipped.clean.txt.gz",
         ".story.clean.txt.abc.tmp",
         ".hidden.txt",
         ".git/config.txt",
@@ -67,7 +71,21 @@ def test_folder_search_leaves_out_outputs_hidden_files_and_other_suffixes(tmp_pa
     ]:
         touch(tmp_path / name)
     found = find_inputs([tmp_path])
-    assert [i.path.name for i in found.inputs] == ["story.txt"]
+    assert [i.path.name for i in found.inputs] == [
+        "data.jsonl.gz",
+        "page.html",
+        "story.txt",
+        "zipped.htm.gz",
+    ]
+
+
+def test_an_article_named_like_an_output_with_no_input_beside_it_is_an_input(
+    tmp_path: Path,
+) -> None:
+    touch(tmp_path / "how-to-keep-a-kitchen.clean.txt")
+    touch(tmp_path / "other.txt")
+    found = find_inputs([tmp_path])
+    assert [i.path.name for i in found.inputs] == ["how-to-keep-a-kitchen.clean.txt", "other.txt"]
 
 
 def test_a_file_named_explicitly_is_read_whatever_its_suffix(tmp_path: Path) -> None:
@@ -77,11 +95,17 @@ def test_a_file_named_explicitly_is_read_whatever_its_suffix(tmp_path: Path) -> 
     assert find_inputs([notes], named_kind="jsonl").inputs[0].kind == "jsonl"
 
 
-def test_an_output_named_explicitly_is_skipped_not_cleaned_again(tmp_path: Path) -> None:
+def test_an_output_named_explicitly_is_skipped_naming_its_input(tmp_path: Path) -> None:
+    story = touch(tmp_path / "story.txt")
     output = touch(tmp_path / "story.clean.txt")
     found = find_inputs([output])
     assert found.inputs == []
-    assert found.skipped_outputs == [output]
+    assert found.skipped_outputs == [(output, story)]
+
+
+def test_a_file_named_like_an_output_without_its_input_is_read(tmp_path: Path) -> None:
+    article = touch(tmp_path / "story.clean.txt")
+    assert [i.path for i in find_inputs([article]).inputs] == [article]
 
 
 def test_missing_paths_and_folders_without_inputs_are_problems(tmp_path: Path) -> None:

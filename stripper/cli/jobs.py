@@ -4,38 +4,86 @@
 `Stripper.clean_many` call for the text); `clean_records` cleans the
 records of some consecutive JSONL lines and returns their output lines,
 which the session writes in order as results arrive. Every job returns a
-`Tally` (counts, failures, warnings, report entries); nothing a job meets
-stops the other jobs.
+`Tally` (counts, failures, notices, warnings, report entries); nothing a
+job meets stops the other jobs, and no document gets more than its
+`Budget` (bytes, lines, seconds; `stripper.cli.budget`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
+
 from ..api import Cleaned, Stripper
+from ..config import Config
+from ..html.blocks import html_to_text
+from ..text.lines import newline_of
+from .budget import DROP, FAIL, KEEP, OverBudget, time_limit
 from .inputs import (
+    READ_ERRORS,
     InputError,
     InputFile,
     Record,
-    binary_reason,
+    Skipped,
+    TooLarge,
+    check_regular,
+    count_lines,
     decode_text,
     describe_error,
+    open_input,
+    page_input,
     parse_record,
     read_limited,
 )
 from .names import Kind
-from .outputs import dump_record, report_entry, write_atomic
+from .outputs import AtomicFile, dump_record, report_entry, write_atomic
 
 
 class Failure(NamedTuple):
-    """Why an input (or one line of a JSONL input) could not be cleaned."""
+    """Why an input (or one line of a JSONL input) could not be cleaned, or,
+    as a notice, why it was skipped or passed through."""
 
     source: str
     why: str
     line: int | None = None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The most one document may cost, and what becomes of one that costs more."""
+
+    max_bytes: int
+    max_lines: int
+    max_seconds: float | None
+    on_error: str = FAIL  #: `FAIL`, `KEEP` or `DROP` (see `stripper.cli.budget`)
+
+    @classmethod
+    def of(cls, config: Config) -> Budget:
+        """The budget a `Config` sets."""
+        return cls(
+            config.max_document_bytes,
+            config.max_document_lines,
+            config.max_document_seconds,
+            config.on_error,
+        )
+
+    def check_lines(self, text: str) -> None:
+        """Raise `OverBudget` for a text of more lines than the budget allows."""
+        lines = count_lines(text)
+        if lines > self.max_lines:
+            raise OverBudget(
+                f"{lines:,} lines is over the {self.max_lines:,}-line limit for one document "
+                "(raise it with --max-lines)"
+            )
+
+
+#: What each --on-error choice did with a document over budget, for messages.
+PASSED = {KEEP: "passed through unchanged (--on-error keep)", DROP: "dropped (--on-error drop)"}
 
 
 @dataclass
@@ -48,9 +96,11 @@ class Tally:
     lines_removed: int = 0
     bytes_removed: int = 0
     emptied: int = 0  #: documents with text of which every line was removed
-    skipped: int = 0
+    over_budget: int = 0  #: documents over budget that were kept or dropped (not failed)
     failed: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)  #: inputs left alone, by reason
     failures: list[Failure] = field(default_factory=list)
+    notices: list[Failure] = field(default_factory=list)  #: skipped or passed-through inputs
     warnings: list[str] = field(default_factory=list)
     report: list[dict] = field(default_factory=list)  #: `report_entry` objects
     output: list[bytes] = field(default_factory=list)  #: JSONL output lines, in order
@@ -71,10 +121,23 @@ class Tally:
         self.failures.append(Failure(source, why, line))
         return self
 
+    def skip(self, source: str, reason: str, why: str | None = None) -> Tally:
+        """Count an input left alone for ``reason``; name it if ``why`` is given."""
+        self.skipped[reason] += 1
+        if why is not None:
+            self.notices.append(Failure(source, why))
+        return self
+
+    def passed(self, source: str, why: str, on_error: str, line: int | None = None) -> None:
+        """Count and name a document over budget that was kept or dropped."""
+        self.over_budget += 1
+        self.notices.append(Failure(source, f"{why}; {PASSED[on_error]}", line))
+
     def add_counts(self, other: Tally) -> None:
         """Add another tally's numbers (its messages and output are handled elsewhere)."""
         for name in _COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.skipped.update(other.skipped)
 
 
 _COUNTS = (
@@ -84,43 +147,141 @@ _COUNTS = (
     "lines_removed",
     "bytes_removed",
     "emptied",
-    "skipped",
+    "over_budget",
     "failed",
 )
 
 
-def _unexpected(error: Exception) -> str:
+def _unexpected(error: BaseException) -> str:
+    if isinstance(error, RecursionError):
+        return "nested too deeply to clean (over Python's recursion limit)"
     return f"unexpected error: {type(error).__name__}: {error}"
 
 
-def clean_data(
-    stripper: Stripper, data: bytes, kind: Kind, source: str, tally: Tally
-) -> Cleaned | None:
-    """Decode (or render, for HTML) and clean one document.
+def _why(error: BaseException) -> str:
+    """The one-line reason a document could not be cleaned."""
+    return str(error) if isinstance(error, OverBudget | InputError) else _unexpected(error)
 
-    Returns None after recording why in ``tally`` if it cannot be cleaned;
-    a decoding fallback is recorded as a warning.
+
+def verbatim(text: str, cleaned: Cleaned) -> Cleaned:
+    """``cleaned`` without the final newline that joining kept lines adds,
+    when the document's last line had none and is kept (in whole or part):
+    the output is the kept lines as they were."""
+    if not cleaned.text or not text or text.endswith(("\n", "\r")):
+        return cleaned
+    rows, probabilities = cleaned.rows, cleaned.probabilities
+    first = len(probabilities) - 1  # the last line's first unit (it may have cells)
+    while rows is not None and first > 0 and rows[first - 1] == rows[-1]:
+        first -= 1
+    if not (probabilities[first:] < cleaned.threshold).any():  # blank (NaN) is not kept
+        return cleaned
+    out = cleaned.text.removesuffix(newline_of(text))
+    removed = _utf8_size(text) - _utf8_size(out)
+    return replace(cleaned, text=out, bytes_removed=max(0, removed))
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def clean_texts(
+    stripper: Stripper, texts: Sequence[str], seconds: float | None
+) -> list[Cleaned | BaseException]:
+    """Clean texts together (fast), each in its `verbatim` form; once that
+    overruns one document's ``seconds`` or fails, clean them one by one, so
+    only the document at fault is over budget or failed."""
+    if not texts:
+        return []
+    try:
+        with time_limit(seconds):
+            together = list(stripper.clean_many(texts))
+        return [verbatim(t, c) for t, c in zip(texts, together)]
+    except Exception as error:  # noqa: BLE001 - found out document by document below
+        if len(texts) == 1:
+            return [error]
+    results: list[Cleaned | BaseException] = []
+    for text in texts:
+        try:
+            with time_limit(seconds):
+                results.append(verbatim(text, stripper.clean_document(text)))
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
+            results.append(error)
+    return results
+
+
+def clean_page(stripper: Stripper, page: bytes | str, seconds: float | None) -> Cleaned:
+    """Clean one HTML page within ``seconds`` (`OverBudget` past them)."""
+    with time_limit(seconds):
+        return stripper.clean_html_document(page)
+
+
+def clean_data(
+    stripper: Stripper, data: bytes, kind: Kind, source: str, tally: Tally, budget: Budget
+) -> Cleaned | None:
+    """Decode (or render, for HTML) and clean one document of standard input.
+
+    Returns None after recording why in ``tally`` if it gives no text; a
+    document over budget is passed through or dropped as ``budget`` says.
     """
     try:
         if kind == "html":
-            reason = binary_reason(data)
-            if reason:
-                raise InputError(f"skipped: {reason}")
-            return stripper.clean_html_document(data)
+            return clean_page(stripper, page_input(data), budget.max_seconds)
         text = decode_data(data, source, tally)
-        return None if text is None else stripper.clean_document(text)
-    except InputError as error:
-        tally.fail(source, str(error))
-    except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
-        tally.fail(source, _unexpected(error))
+        if text is None:
+            return None
+        budget.check_lines(text)
+        (result,) = clean_texts(stripper, [text], budget.max_seconds)
+        if isinstance(result, BaseException):
+            raise result
+        return result
+    except Skipped as error:
+        tally.skip(source, error.reason, str(error))
+    except OverBudget as error:
+        return _over_budget(data, kind, source, tally, budget, str(error))
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        tally.fail(source, _why(error))
     return None
+
+
+def _over_budget(
+    data: bytes, kind: Kind, source: str, tally: Tally, budget: Budget, why: str
+) -> Cleaned | None:
+    """What ``--on-error`` makes of a document of standard input over budget."""
+    if budget.on_error == FAIL:
+        tally.fail(source, why)
+        return None
+    text = ""
+    if budget.on_error == KEEP:
+        try:
+            text = _unchanged_text(data, kind, budget.max_seconds)
+        except Exception as error:  # noqa: BLE001
+            tally.fail(source, f"{why}; and cannot be passed through: {_why(error)}")
+            return None
+    tally.passed(source, why, budget.on_error)
+    return _as_cleaned(text)
+
+
+def _unchanged_text(data: bytes, kind: Kind, seconds: float | None) -> str:
+    """A document's text with nothing removed: a page's rendering (which must
+    finish within ``seconds`` too), or the decoded text."""
+    if kind == "html":
+        with time_limit(seconds):
+            return html_to_text(page_input(data))
+    return decode_text(data).text
+
+
+def _as_cleaned(text: str) -> Cleaned:
+    """A passed-through (or dropped) document as a result with nothing counted."""
+    return Cleaned(text, 0, 0, 0, (), np.zeros(0), 1.0)
 
 
 def decode_data(data: bytes, source: str, tally: Tally) -> str | None:
     """Decode a text document, recording a fallback as a warning and a
-    refusal (binary data) as a failure."""
+    refusal as a failure (`Skipped` is the caller's to count)."""
     try:
         decoded = decode_text(data)
+    except Skipped:
+        raise
     except InputError as error:
         tally.fail(source, str(error))
         return None
@@ -135,7 +296,7 @@ class FileJob:
 
     input: InputFile
     output: Path
-    max_bytes: int
+    budget: Budget
     report: bool
 
 
@@ -143,36 +304,95 @@ def clean_files(stripper: Stripper, jobs: list[FileJob]) -> Tally:
     """Read, clean and write a few files; every problem becomes a failure in the tally.
 
     The text files are cleaned in one `Stripper.clean_many` call, which costs
-    far less than one call per file when files are small.
+    far less than one call per file when files are small (`clean_texts`).
     """
     tally = Tally()
+    if not jobs:
+        return tally
     texts: list[tuple[FileJob, str]] = []
     for job in jobs:
         source = str(job.input.path)
         try:
-            data = read_limited(job.input.path, job.input.compressed, job.max_bytes)
+            text = _read_job(stripper, job, tally)
+        except Skipped as error:
+            tally.skip(source, error.reason, str(error))
+        except (OverBudget, TooLarge) as error:
+            _file_over_budget(job, str(error), tally)
         except InputError as error:
             tally.fail(source, str(error))
-            continue
-        if job.input.kind == "html":
-            _write_output(job, clean_data(stripper, data, "html", source, tally), tally)
-        elif (text := decode_data(data, source, tally)) is not None:
-            texts.append((job, text))
-    try:
-        results = list(stripper.clean_many(text for _, text in texts))
-    except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
-        for job, _ in texts:
-            tally.fail(str(job.input.path), _unexpected(error))
-        return tally
+        except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
+            tally.fail(source, _unexpected(error))
+        else:
+            if text is not None:
+                texts.append((job, text))
+    results = clean_texts(stripper, [text for _, text in texts], jobs[0].budget.max_seconds)
     for (job, _), cleaned in zip(texts, results):
-        _write_output(job, cleaned, tally)
+        if isinstance(cleaned, OverBudget):
+            _file_over_budget(job, str(cleaned), tally)
+        elif isinstance(cleaned, BaseException):
+            tally.fail(str(job.input.path), _unexpected(cleaned))
+        else:
+            _write_output(job, cleaned, tally)
     return tally
 
 
-def _write_output(job: FileJob, cleaned: Cleaned | None, tally: Tally) -> None:
-    """Write one file's cleaned text atomically and count it (nothing if None)."""
-    if cleaned is None:
+def _read_job(stripper: Stripper, job: FileJob, tally: Tally) -> str | None:
+    """Read one file: its text to clean, or None once an HTML page is written."""
+    source = str(job.input.path)
+    warnings: list[str] = []
+    data = read_limited(job.input.path, job.input.compressed, job.budget.max_bytes, warnings)
+    tally.warnings += [f"{source}: {warning}" for warning in warnings]
+    if job.input.kind == "html":
+        _write_output(job, clean_page(stripper, page_input(data), job.budget.max_seconds), tally)
+        return None
+    text = decode_data(data, source, tally)
+    if text is not None:
+        job.budget.check_lines(text)
+    return text
+
+
+def _file_over_budget(job: FileJob, why: str, tally: Tally) -> None:
+    """Fail a file over budget, or write it unchanged or empty (``--on-error``)."""
+    source, on_error = str(job.input.path), job.budget.on_error
+    if on_error == FAIL:
+        tally.fail(source, why)
         return
+    try:
+        if on_error == DROP:
+            write_atomic(job.output, b"", job.input.compressed)
+        elif job.input.kind == "html":
+            text = _unchanged_text(_read_all(job), "html", job.budget.max_seconds)
+            write_atomic(job.output, text.encode("utf-8", "surrogateescape"), job.input.compressed)
+        else:
+            _copy_unchanged(job)
+    except Exception as error:  # noqa: BLE001
+        tally.fail(source, f"{why}; and cannot be passed through: {_why(error)}")
+        return
+    tally.files += 1
+    tally.passed(source, why, on_error)
+
+
+def _read_all(job: FileJob) -> bytes:
+    """A page too big for its byte budget is not rendered to pass it through."""
+    return read_limited(job.input.path, job.input.compressed, job.budget.max_bytes)
+
+
+def _copy_unchanged(job: FileJob) -> None:
+    """Copy a text input to its output as it is, in bounded memory (``--on-error keep``)."""
+    check_regular(job.input.path)
+    with (
+        open_input(job.input.path, job.input.compressed) as stream,
+        AtomicFile(job.output, job.input.compressed) as out,
+    ):
+        try:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                out.write(block)
+        except READ_ERRORS as error:
+            raise InputError(describe_error(error)) from error
+
+
+def _write_output(job: FileJob, cleaned: Cleaned, tally: Tally) -> None:
+    """Write one file's cleaned text atomically and count it."""
     source = str(job.input.path)
     try:
         write_atomic(job.output, cleaned.text.encode("utf-8"), job.input.compressed)
@@ -247,58 +467,112 @@ class RecordsJob:
     lines: list[tuple[int, bytes]]  #: (line number, raw line)
     first_record: int  #: index of the first record (blank lines are not records)
     fields: Fields
-    max_bytes: int
+    budget: Budget
     report: bool
 
 
 def clean_records(stripper: Stripper, job: RecordsJob) -> Tally:
     """Clean some JSONL lines into output lines, one per input line, in order.
 
-    Lines that cannot be cleaned (bad JSON, no such field, too long) are
-    passed through unchanged and counted as failures, so no record is lost.
+    Lines that cannot be cleaned (bad JSON, no such field, too deep) are
+    passed through unchanged and counted as failures, so no record is lost;
+    records over budget are failed, passed through or emptied (``--on-error``).
     """
-    prepared = [_prepare(parse_record(n, raw, job.fields.source), job) for n, raw in job.lines]
-    records = [record for record, _ in prepared]
-    results: Iterator[Cleaned] = iter(())
     try:
-        texts = [text for _, text in prepared if text is not None]
-        if job.fields.html is None:
-            results = iter(list(stripper.clean_many(texts)))
+        return _clean_records(stripper, job)
+    except Exception as error:  # noqa: BLE001 - every line still comes out, unchanged
+        return records_crashed(job, _unexpected(error))
+
+
+def records_crashed(job: RecordsJob, why: str) -> Tally:
+    """The tally of a records job that could not run: its lines unchanged, each record failed."""
+    tally = Tally(output=[raw + b"\n" for _, raw in job.lines])
+    for number, raw in job.lines:
+        if raw.strip():
+            tally.fail(job.source, why, number)
+    return tally
+
+
+def files_crashed(jobs: list[FileJob], why: str) -> Tally:
+    """The tally of a files job that could not run: each file failed, no output."""
+    tally = Tally()
+    for job in jobs:
+        tally.fail(str(job.input.path), why)
+    return tally
+
+
+def _clean_records(stripper: Stripper, job: RecordsJob) -> Tally:
+    records = [_parse(number, raw, job) for number, raw in job.lines]
+    documents = [(i, job.fields.document(r.data)) for i, r in enumerate(records) if r.data]
+    results: dict[int, Cleaned | BaseException] = {}
+    texts = []
+    for i, document in documents:
+        try:
+            job.budget.check_lines(document)
+        except OverBudget as error:
+            results[i] = error
         else:
-            results = iter([stripper.clean_html_document(page) for page in texts])
-    except Exception as error:  # noqa: BLE001 - keep every record, mark them failed
-        why = _unexpected(error)
-        records = [replace(r, data=None, error=why) if r.data is not None else r for r in records]
-    return _records_output(job, records, results)
+            texts.append((i, document))
+    if job.fields.html is None:
+        cleaned = clean_texts(stripper, [text for _, text in texts], job.budget.max_seconds)
+        results.update((i, result) for (i, _), result in zip(texts, cleaned))
+    else:
+        for i, page in texts:
+            try:
+                results[i] = clean_page(stripper, page, job.budget.max_seconds)
+            except Exception as error:  # noqa: BLE001 - one bad page must not fail the others
+                results[i] = error
+    return _records_output(stripper, job, records, results)
 
 
-def _prepare(record: Record, job: RecordsJob) -> tuple[Record, str | None]:
-    """A record and the text to clean from it; None (and an error) if there is none."""
-    if record.data is None:
-        return record, None
-    if len(record.raw) > job.max_bytes:
-        too_long = f"over the {job.max_bytes:,}-byte limit for one document"
-        return replace(record, data=None, error=too_long), None
-    try:
-        return record, job.fields.document(record.data)
-    except Exception as error:  # noqa: BLE001 - one bad page must not fail the others
-        return replace(record, data=None, error=_unexpected(error)), None
+def _parse(number: int, raw: bytes, job: RecordsJob) -> Record:
+    """One line as a record; one over the byte budget is not even parsed,
+    unless ``--on-error drop`` must empty its field."""
+    if len(raw) > job.budget.max_bytes and raw.strip():
+        too_long = f"over the {job.budget.max_bytes:,}-byte limit for one document"
+        if job.budget.on_error != DROP:
+            return Record(number, raw, error=too_long, over_budget=True)
+        record = parse_record(number, raw, job.fields.source)
+        return replace(record, error=record.error or too_long, over_budget=record.data is not None)
+    return parse_record(number, raw, job.fields.source)
 
 
-def _records_output(job: RecordsJob, records: list[Record], results: Iterator[Cleaned]) -> Tally:
+def _records_output(
+    stripper: Stripper,
+    job: RecordsJob,
+    records: list[Record],
+    results: dict[int, Cleaned | BaseException],
+) -> Tally:
     """Pair records with their results into output lines, counts and failures."""
     tally = Tally()
     index = job.first_record
-    for record in records:
-        if record.data is None:
+    on_error = job.budget.on_error
+    for i, record in enumerate(records):
+        result = results.get(i)
+        if record.over_budget:
+            result = OverBudget(record.error)
+        if isinstance(result, OverBudget) and on_error != FAIL:
+            out = record.raw + b"\n"
+            if on_error == DROP:
+                data = record.data or {}
+                out = dump_record(job.fields.output(data, ""))
+            tally.output.append(out)
+            tally.passed(job.source, str(result), on_error, record.line)
+        elif isinstance(result, Cleaned):
+            try:
+                line = dump_record(job.fields.output(record.data, result.text))
+            except (RecursionError, ValueError) as error:
+                tally.output.append(record.raw + b"\n")
+                tally.fail(job.source, _unexpected(error), record.line)
+            else:
+                tally.output.append(line)
+                tally.add(result, job.source, job.report, record=index, line=record.line)
+        else:
             tally.output.append(record.raw + b"\n")
-            if not record.is_blank:
-                tally.fail(job.source, record.error or "", record.line)
-                index += 1
-            continue
-        result = next(results)
-        tally.output.append(dump_record(job.fields.output(record.data, result.text)))
-        tally.add(result, job.source, job.report, record=index, line=record.line)
+            if record.is_blank:
+                continue
+            why = record.error or (_why(result) if result is not None else "")
+            tally.fail(job.source, why, record.line)
         index += 1
     return tally
 
@@ -308,14 +582,16 @@ def records_jobs(
     source: str,
     size: int,
     make: Callable[[list[tuple[int, bytes]], int], RecordsJob],
+    records: int = 0,
 ) -> Iterator[RecordsJob]:
     """Group raw JSONL lines into jobs of ``size`` lines, lazily.
 
     ``make(lines, first_record)`` builds each job; ``first_record`` counts
-    the non-blank lines before the job's.
+    the non-blank lines before the job's (``records`` of them come before
+    the first line given).
     """
     group: list[tuple[int, bytes]] = []
-    records = first = 0
+    first = records
     for number, raw in lines:
         group.append((number, raw))
         records += bool(raw.strip())

@@ -21,9 +21,10 @@ from pathlib import Path
 
 from ..api import Stripper
 from ..config import Config
+from .budget import ON_ERROR
 from .inputs import describe_error
 from .jobs import Fields
-from .session import CommandError, Session, Settings
+from .session import CommandError, Session, Settings, model_failure
 
 PROGRAM = "python -m stripper"
 
@@ -53,12 +54,18 @@ CLEAN_EPILOG = f"""\
 inputs:
   Folders are searched recursively for *.txt, *.jsonl, *.html and *.htm,
   each also gzipped (.gz), and read by suffix; hidden files and stripper's
-  own outputs (*.clean.*) are left out, so running again never cleans an
-  output. Files named on the command line are cleaned whatever their suffix
-  (read as text unless it says JSONL or HTML); --text, --html or --jsonl
-  forces how they and standard input are read. Text is read as UTF-8 (a BOM
-  is dropped; UTF-16 with a BOM is read too); other bytes fall back to cp1252
-  or latin-1 with a warning. Binary files are skipped with a message.
+  own outputs (story.clean.txt beside story.txt) are left out, so running
+  again never cleans an output (an article merely named x.clean.txt, with
+  no x.txt beside it, is cleaned). Files named on the command line are
+  cleaned whatever their suffix (read as text unless it says JSONL or
+  HTML); --text, --html or --jsonl forces how they and standard input are
+  read. WARC, WET, Parquet and zstd files (and .bz2/.xz inputs) are refused
+  by name, never read as text: not supported yet. Text is read as UTF-8 (a
+  BOM is dropped; UTF-16 is read too); other bytes fall back to cp1252 or
+  latin-1 with a warning. A .gz file with bytes after its gzip data is read
+  as gunzip reads it, with a warning. Binary files are skipped with a
+  message and counted as skipped, not failed. A folder that cannot be read,
+  a symbolic link loop or a broken link is named and the rest is cleaned.
 
 outputs:
   story.txt -> story.clean.txt         story.txt.gz -> story.clean.txt.gz
@@ -69,9 +76,21 @@ outputs:
   folder) both fail, each naming the other: rename one.
   Output text is UTF-8 and keeps the input's kept lines byte for byte and its
   newline style. Each output appears whole or not at all (temp file + rename).
-  An existing output is skipped, so an interrupted run resumes where it
-  stopped; --overwrite cleans again. With --output-dir the tree below each
-  folder given is mirrored below DIR (files given directly go into DIR).
+  A kept last line without a newline is written without one. An existing
+  output is skipped, so an interrupted run resumes where it stopped (a JSONL
+  file from its last complete line); --overwrite cleans again. Temp files a
+  killed run left in the folders written to are removed (those no run is
+  writing). With --output-dir the tree below the folder
+  given is mirrored below DIR; several folders are each mirrored below
+  DIR/NAME, NAME the folder's name (files given directly go into DIR).
+
+budgets (--max-bytes, --max-lines, --max-seconds, --on-error):
+  A document over one of its budgets is named and counted, and the batch
+  goes on: --on-error fail (the default) fails it (no output; a JSONL
+  record is copied unchanged), keep passes it through unchanged (a page:
+  its text with nothing removed), drop writes no text for it (an empty
+  file or field). Memory grows about 40 bytes per byte of text and 1 KB
+  per line, which the default --max-bytes and --max-lines bound.
 
 JSON Lines:
   Each line's --text-field is cleaned; all other fields pass through in their
@@ -94,11 +113,14 @@ report (--report FILE):
 summary:
   Files, documents, lines (or cells) kept and removed, documents left empty
   (they had text and lost every line: an error page rightly, an article by a
-  model mistake; --report shows each line's probability), skipped and failed.
+  model mistake; --report shows each line's probability), documents over
+  budget that were kept or dropped, skipped by reason ("2 skipped: 1 output
+  exists, 1 binary") and failed.
 
 exit status:
-  0 all inputs cleaned (or skipped), 1 some inputs failed (each is named on
-  stderr), 2 the command line is wrong.
+  0 all inputs cleaned (or skipped, or passed through by --on-error keep or
+  drop), 1 some inputs failed (each is named on stderr), 2 the command line
+  is wrong.
 
 examples:
   {PROGRAM} clean story.txt other.txt.gz
@@ -107,7 +129,8 @@ examples:
   {PROGRAM} clean - < story.txt > story.clean.txt
   zcat pages.jsonl.gz | {PROGRAM} clean - --jsonl > clean.jsonl
   curl -s https://example.org/ | {PROGRAM} clean - --html
-  {PROGRAM} clean crawl.jsonl --html-field html --drop-html"""
+  {PROGRAM} clean crawl.jsonl --html-field html --drop-html
+  {PROGRAM} clean crawl/ --max-seconds 10 --on-error keep"""
 
 
 def _threshold(value: str) -> float:
@@ -121,6 +144,16 @@ def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}") from None
+    if not number >= 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or more, got {value}")
     return number
 
 
@@ -273,12 +306,33 @@ def _add_clean(commands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="worker processes (default: all %(default)s cores)",
     )
+    defaults = Config()
     run.add_argument(
         "--max-bytes",
         type=_size,
         metavar="SIZE",
-        help="refuse documents larger than SIZE, e.g. 200M (default: "
-        f"{Config().max_document_bytes // 1024**2}M)",
+        help="documents larger than SIZE are over budget, e.g. 200M (default: "
+        f"{defaults.max_document_bytes // 1024**2}M)",
+    )
+    run.add_argument(
+        "--max-lines",
+        type=_positive,
+        metavar="N",
+        help=f"documents of more lines are over budget (default: {defaults.max_document_lines:,})",
+    )
+    run.add_argument(
+        "--max-seconds",
+        type=_seconds,
+        metavar="S",
+        help="a document that takes more seconds of processor time to clean is over "
+        f"budget; 0: no limit (default: {defaults.max_document_seconds:g})",
+    )
+    run.add_argument(
+        "--on-error",
+        choices=ON_ERROR,
+        default=defaults.on_error,
+        help="what becomes of a document over budget: fail it, keep it unchanged, or "
+        "drop its text (default: %(default)s)",
     )
     run.add_argument(
         "-q",
@@ -543,9 +597,13 @@ examples:
 
 def _clean_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     _check_clean(args, parser)
-    config = Config()
+    config = replace(Config(), on_error=args.on_error)
     if args.max_bytes:
         config = replace(config, max_document_bytes=args.max_bytes)
+    if args.max_lines:
+        config = replace(config, max_document_lines=args.max_lines)
+    if args.max_seconds is not None:
+        config = replace(config, max_document_seconds=args.max_seconds or None)
     stripper = Stripper(model=args.model, threshold=args.threshold, config=config)
     settings = Settings(
         output_dir=Path(args.output_dir) if args.output_dir else None,
@@ -634,8 +692,13 @@ def _weight(value: str, parser: argparse.ArgumentParser) -> tuple[Path, float]:
 
 def _evaluate_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     data = _existing_paths(args.data, parser)
+    from ..models.files import load_model
     from ..training.evaluate import evaluate
 
+    try:  # read once here (evaluate's own load is then cached), so any file gives one line
+        load_model(args.model)
+    except Exception as error:
+        raise CommandError(model_failure(error)) from error
     with _training_errors():
         evaluation = evaluate(data, args.model, args.threshold, args.worst_lines)
     print(evaluation.summary(args.worst_documents))

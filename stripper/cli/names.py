@@ -7,6 +7,11 @@ Which files in a folder are inputs is decided by name alone:
 * ``.jsonl`` / ``.jsonl.gz`` — one JSON object per line, streamed;
 * ``.html`` / ``.htm`` (also ``.gz``) — one web page per file.
 
+Formats that are recognised by name but have no reader yet (WARC, WET,
+Parquet, zstd) are refused by name (`not_supported`), never read as text:
+adding a reader for one is moving its entry from `NOT_SUPPORTED` to
+`SUFFIX_KINDS` (and writing the reader).
+
 Outputs are named after their input with ``.clean`` before the suffix, so
 they sit beside the originals and are recognisable as outputs:
 
@@ -17,6 +22,10 @@ they sit beside the originals and are recognisable as outputs:
   ``page.clean.txt.gz`` (the output is text, gzipped like its input). So
   ``page.html`` and ``page.txt`` in one folder claim the same output; the
   command line refuses to clean either (see `stripper.cli.session.Session.plan`).
+
+A file named like an output (``story.clean.txt``) is one only if an input
+that would write it sits beside it (``story.txt``, `output_sources`); an
+article that merely has such a name is cleaned like any other.
 """
 
 from __future__ import annotations
@@ -35,6 +44,24 @@ SUFFIX_KINDS: dict[str, Kind] = {
 }
 #: How the inputs a folder search picks up are named, for messages.
 INPUT_PATTERNS = "*.txt, *.jsonl, *.html, *.htm (each also .gz)"
+#: Suffixes (after a ``.gz``) of formats stripper knows but cannot read yet,
+#: and what to call them: such files are refused by name, never read as text.
+NOT_SUPPORTED: dict[str, str] = {
+    ".warc": "WARC files",
+    ".arc": "ARC files",
+    ".wet": "WET files",
+    ".wat": "WAT files",
+    ".parquet": "Parquet files",
+    ".zst": "zstd-compressed files",
+}
+#: Compressions without a reader yet: refused when they hold an input kind
+#: (``story.txt.bz2``); other files so named are not inputs.
+UNREAD_COMPRESSIONS: dict[str, str] = {
+    ".bz2": "bzip2-compressed files",
+    ".xz": "xz-compressed files",
+    ".lz4": "lz4-compressed files",
+    ".br": "brotli-compressed files",
+}
 
 CLEAN = ".clean"
 _HTML_SUFFIXES = {".html", ".htm"}
@@ -100,3 +127,45 @@ def kind_of(name: str) -> tuple[Kind | None, bool]:
     compressed = name.lower().endswith(".gz")
     base = name[:-3] if compressed else name
     return SUFFIX_KINDS.get(os.path.splitext(base)[1].lower()), compressed
+
+
+def not_supported(name: str) -> str | None:
+    """Why a file so named is refused (``"not supported yet: WARC files"``), or None.
+
+    >>> not_supported("crawl.warc.gz"), not_supported("pages.jsonl.zst")
+    ('not supported yet: WARC files', 'not supported yet: zstd-compressed files')
+    >>> not_supported("story.txt.bz2"), not_supported("photo.bz2"), not_supported("a.txt")
+    ('not supported yet: bzip2-compressed files', None, None)
+    """
+    base = name.lower().removesuffix(".gz")
+    stem, suffix = os.path.splitext(base)
+    if suffix in NOT_SUPPORTED:
+        return f"not supported yet: {NOT_SUPPORTED[suffix]}"
+    inner = os.path.splitext(stem)[1]
+    if suffix in UNREAD_COMPRESSIONS and (inner in SUFFIX_KINDS or inner in NOT_SUPPORTED):
+        return f"not supported yet: {UNREAD_COMPRESSIONS[suffix]}"
+    return None
+
+
+def output_sources(name: str) -> list[str]:
+    """The input names (lower case) whose output is called ``name``; [] for
+    names that are no output's.
+
+    >>> output_sources("story.clean.txt")
+    ['story.txt', 'story.html', 'story.htm', 'story']
+    >>> output_sources("pages.clean.jsonl.gz"), output_sources("page.html.clean.txt")[-1]
+    (['pages.jsonl.gz'], 'page.html')
+
+    (The last is a suffix-less name's output, and also how pages' outputs
+    were once named.)
+    """
+    if not is_output_name(name):
+        return []
+    stem, suffix, compressed = _split_name(name.lower())
+    stem = stem.removesuffix(CLEAN)
+    gz = ".gz" if compressed else ""
+    sources = [f"{stem}{suffix}{gz}"]
+    if suffix == ".txt":  # pages and suffix-less files give text outputs
+        sources += [f"{stem}{html}{gz}" for html in (".html", ".htm")]
+        sources.append(f"{stem}{gz}")
+    return sources

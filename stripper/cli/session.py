@@ -11,24 +11,43 @@ A run is a `Session` in the main process. It
    so JSONL files of any size stream;
 3. *sums up*: it adds the jobs' tallies, names failures on stderr, writes
    the ``--report`` file and prints the closing summary.
+
+Before writing and once done, it removes the temp files that killed runs
+left in the folders it writes to (`stripper.cli.outputs.remove_orphans`); a JSONL file
+a killed run had started is resumed from its last complete line. A worker
+process that dies (killed, out of memory) fails only the job it held.
 """
 
 from __future__ import annotations
 
+import itertools
+import multiprocessing
 import os
+import signal
 import sys
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from ..api import Stripper
-from .inputs import InputError, InputFile, describe_error, find_inputs, iter_raw_lines, open_input
+from .inputs import (
+    InputError,
+    InputFile,
+    check_regular,
+    describe_error,
+    find_inputs,
+    gzip_warning,
+    iter_raw_lines,
+    open_input,
+)
 from .jobs import (
+    Budget,
     Failure,
     Fields,
     FileJob,
@@ -38,10 +57,12 @@ from .jobs import (
     clean_files,
     clean_records,
     file_chunks,
+    files_crashed,
+    records_crashed,
     records_jobs,
 )
 from .names import Kind, output_path
-from .outputs import AtomicFile, ReportWriter
+from .outputs import Busy, PartialOutput, ReportWriter, remove_orphans
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -62,7 +83,18 @@ def ensure_model(stripper: Stripper) -> None:
     except FileNotFoundError as error:
         raise CommandError(f"{error}, or pass --model PATH") from error
     except Exception as error:
-        raise CommandError(f"cannot load the model: {type(error).__name__}: {error}") from error
+        raise CommandError(model_failure(error)) from error
+
+
+def model_failure(error: BaseException) -> str:
+    """One line for a model file that cannot be loaded: the loader's own
+    message, or for a foreign or damaged file what the unpickler hit."""
+    from ..models.files import ModelError
+
+    if isinstance(error, ModelError):
+        return f"cannot load the model: {error}"
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"cannot load the model: not a stripper model file, or a damaged one ({detail})"
 
 
 Job = TypeVar("Job")
@@ -74,30 +106,93 @@ class Runner:
     At most ``2 × workers`` jobs are in flight, so memory stays bounded
     however many jobs there are. Each job gets the `Stripper` with it (it
     pickles without its models, and a process loads each model file once).
+    A worker that dies breaks the pool: the pool is started again, the job
+    whose result was awaited is run again alone, and if it kills a worker
+    again it is the culprit, whose tally ``crashed`` makes; the jobs in
+    flight are sent again. (A worker killed in the instant it writes its
+    result back leaves half a message that Python's pool waits for
+    forever; killed while cleaning, as an out-of-memory kill at a memory
+    peak is, it is recovered.)
     """
 
     def __init__(self, stripper: Stripper, workers: int) -> None:
         self.stripper = stripper
+        self.workers = workers
+        self.restarts = 0  #: times a broken pool was started again
         self.window = 2 * workers
-        self.pool = ProcessPoolExecutor(workers) if workers > 1 else None
+        self.pool = ProcessPoolExecutor(workers, initializer=_worker_start) if workers > 1 else None
 
-    def map(self, job: Callable[[Stripper, Job], Tally], items: Iterable[Job]) -> Iterator[Tally]:
+    def map(
+        self,
+        job: Callable[[Stripper, Job], Tally],
+        items: Iterable[Job],
+        crashed: Callable[[Job, str], Tally],
+    ) -> Iterator[Tally]:
         """``job(stripper, item)`` for each item, in parallel when there is a pool."""
         if self.pool is None:
             yield from (job(self.stripper, item) for item in items)
             return
-        pending: deque[Future[Tally]] = deque()
+        pending: deque[tuple[Job, Future[Tally]]] = deque()
         for item in items:
-            pending.append(self.pool.submit(job, self.stripper, item))
+            pending.append((item, self._submit(job, item)))
             if len(pending) >= self.window:
-                yield pending.popleft().result()
+                yield self._result(job, pending, crashed)
         while pending:
-            yield pending.popleft().result()
+            yield self._result(job, pending, crashed)
+
+    def _submit(self, job: Callable[[Stripper, Job], Tally], item: Job) -> Future[Tally]:
+        """The job's future; a pool found broken already gives a failed one."""
+        assert self.pool is not None
+        try:
+            return self.pool.submit(job, self.stripper, item)
+        except BrokenProcessPool as error:
+            failed: Future[Tally] = Future()
+            failed.set_exception(error)
+            return failed
+
+    def _result(
+        self,
+        job: Callable[[Stripper, Job], Tally],
+        pending: deque[tuple[Job, Future[Tally]]],
+        crashed: Callable[[Job, str], Tally],
+    ) -> Tally:
+        item, future = pending.popleft()
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            pass
+        self._restart()
+        try:
+            tally = self._submit(job, item).result()
+        except BrokenProcessPool:
+            self._restart()
+            tally = crashed(item, "a worker process died cleaning it (out of memory? killed?)")
+        for i, (other, _) in enumerate(pending):
+            pending[i] = (other, self._submit(job, other))
+        return tally
+
+    def _restart(self) -> None:
+        """A new pool for a broken one. Its workers are spawned, not forked:
+        this process now has the old pool's threads, and a fork could copy a
+        lock one of them holds into a worker, which would then wait forever."""
+        assert self.pool is not None
+        self.restarts += 1
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        spawn = multiprocessing.get_context("spawn")
+        self.pool = ProcessPoolExecutor(self.workers, spawn, _worker_start)
 
     def close(self) -> None:
         """Stop the worker processes, dropping work not yet started."""
         if self.pool is not None:
             self.pool.shutdown(cancel_futures=True)
+
+
+def _worker_start() -> None:
+    """In each worker: SIGTERM ends the process, as a pool expects when it
+    terminates its workers (``python -m stripper`` turns SIGTERM into
+    KeyboardInterrupt, which a forked worker would inherit, take for a job's
+    error and carry on: a broken pool then waited for it forever)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 @dataclass(frozen=True)
@@ -122,12 +217,13 @@ class Session:
     def __init__(self, settings: Settings, stripper: Stripper) -> None:
         self.settings = settings
         self.stripper = stripper
-        self.max_bytes = stripper.config.max_document_bytes
+        self.budget = Budget.of(stripper.config)
         self.total = Tally()
         self.started = time.monotonic()
         self.report: ReportWriter | None = None
         self.bar: tqdm | None = None
         self._shown: dict[str, int] = {}  # record failures named per input
+        self.folders: list[Path] = []  #: the folders outputs are written to
 
     # messages
 
@@ -158,7 +254,7 @@ class Session:
     def absorb(self, tally: Tally) -> None:
         """Take in a job's results: counts, messages and report entries."""
         self.total.add_counts(tally)
-        for failure in tally.failures:
+        for failure in [*tally.notices, *tally.failures]:
             self._name(failure)
         for warning in tally.warnings:
             self.say(f"stripper: warning: {warning}")
@@ -170,19 +266,17 @@ class Session:
 
     def run(self, paths: list[str]) -> int:
         """Clean every input under ``paths``; return the exit code."""
-        found = find_inputs(paths, self.settings.kind)
+        found = find_inputs(paths, self.settings.kind, self.settings.output_dir)
         for where, why in found.problems:
             self.fail(where, why)
-        if found.skipped_outputs:
-            self.total.skipped += len(found.skipped_outputs)
-            self.say(
-                f"stripper: skipped {len(found.skipped_outputs)} file(s) named like "
-                "stripper output (*.clean.*)"
-            )
+        for output, source in found.skipped_outputs:
+            why = f"skipped: stripper's own output, of {source.name} beside it"
+            self.absorb(Tally().skip(str(output), "stripper output", why))
         plan = self.plan(found.inputs)
         if plan:
             ensure_model(self.stripper)
             self.execute(plan)
+            self.remove_orphans()
         self.summarise()
         return 1 if self.total.failed else 0
 
@@ -191,27 +285,51 @@ class Session:
 
         Two inputs that would write the same output (``page.txt`` and
         ``page.html``) both fail, each naming the other: which one should
-        win is not for stripper to guess.
+        win is not for stripper to guess. An input whose output cannot even
+        be looked at (a folder without permission) fails alone.
         """
-        originals = {item.path.resolve() for item in inputs}
+        originals = set()
+        for item in inputs:
+            originals.add(_real(item.path))
         outputs = [self._output(item) for item in inputs]
-        resolved = [out.resolve() for out in outputs]  # each resolve reads every folder
-        claims: dict[Path, list[Path]] = {}
+        resolved = [_real(out) for out in outputs]  # each resolve reads every folder
+        claims: dict[str, list[Path]] = {}
         for item, real in zip(inputs, resolved):
             claims.setdefault(real, []).append(item.path)
         plan = []
+        folders: set[Path] = set()
         for item, out, real in zip(inputs, outputs, resolved):
             others = [str(path) for path in claims[real] if path != item.path]
-            if real in originals or _same_file(out, item.path):
-                self.fail(str(item.path), f"output {out} is an input file; refusing to write it")
-            elif others:
-                clash = f"output {out} is also the output of {', '.join(others)}"
-                self.fail(str(item.path), f"{clash}; rename one (neither is cleaned)")
-            elif out.is_file() and not self.settings.overwrite:
-                self.total.skipped += 1
-            else:
-                plan.append((item, out))
+            try:
+                if real in originals or _same_file(out, item.path):
+                    why = f"output {out} is an input file; refusing to write it"
+                    self.fail(str(item.path), why)
+                elif others:
+                    clash = f"output {out} is also the output of {', '.join(others)}"
+                    self.fail(str(item.path), f"{clash}; rename one (neither is cleaned)")
+                elif out.is_file() and not self.settings.overwrite:
+                    self.total.skipped["output exists"] += 1
+                    folders.add(out.parent)
+                else:
+                    plan.append((item, out))
+                    folders.add(out.parent)
+            except OSError as error:
+                self.fail(str(item.path), f"cannot check its output {out}: {describe_error(error)}")
+        self.folders = sorted(folders)
+        self.remove_orphans()
         return plan
+
+    def remove_orphans(self) -> None:
+        """Delete temp files killed runs left in the folders this run writes to.
+
+        Done before the run and again after it: a temp file a run killed an
+        instant ago is too young to tell from one being created, but by the
+        end of this run it is not.
+        """
+        for folder in self.folders:
+            count = remove_orphans(folder)
+            if count:
+                self.say(f"stripper: {folder}: removed {count} temp file(s) left by a killed run")
 
     def _output(self, item: InputFile) -> Path:
         return output_path(item.path, item.relative, self.settings.output_dir, item.kind)
@@ -228,10 +346,11 @@ class Session:
         try:
             with _maybe_report(self.settings.report) as self.report:
                 report = self.settings.report is not None
-                jobs = [FileJob(i, o, self.max_bytes, report) for i, o in files]
+                jobs = [FileJob(i, o, self.budget, report) for i, o in files]
                 size = self.stripper.config.batch_size
                 chunks = file_chunks(jobs, workers, size, self.stripper.config.chunk_bytes)
-                for chunk, tally in zip(chunks, runner.map(clean_files, chunks)):
+                results = runner.map(clean_files, chunks, files_crashed)
+                for chunk, tally in zip(chunks, results):
                     self.absorb(tally)
                     self._advance(len(chunk))
                 for item, out in streams:
@@ -239,6 +358,9 @@ class Session:
                     self._advance()
         finally:
             runner.close()
+            if runner.restarts:
+                why = "a worker process died (out of memory? killed?)"
+                self.say(f"stripper: warning: {why}; workers started again {runner.restarts}x")
             if self.bar is not None:
                 self.bar.close()
                 self.bar = None
@@ -252,34 +374,65 @@ class Session:
             self.bar.update(files)
 
     def clean_jsonl_file(self, item: InputFile, out: Path, runner: Runner) -> Tally:
-        """Stream one JSONL file into its output; a read or write error discards the output."""
+        """Stream one JSONL file into its output, resuming what a killed run
+        had written; a read or write error discards the output."""
         source = str(item.path)
         try:
-            with (
-                open_input(item.path, item.compressed) as stream,
-                AtomicFile(out, item.compressed) as sink,
-            ):
-                self.clean_jsonl_stream(stream, sink.write, source, runner)
+            check_regular(item.path)
+            resume = not self.settings.overwrite and _unchanged_since(item.path, out)
+            sink = PartialOutput(out, item.compressed, resume)
         except InputError as error:
             return Tally().fail(source, str(error))
-        except OSError as error:  # read errors are InputErrors by now
+        except Busy:
+            return Tally().skip(source, "in use", "skipped: another run is writing its output")
+        except OSError as error:
             return Tally().fail(source, f"cannot write {out}: {describe_error(error)}")
-        return Tally(files=1)
+        if out.is_file() and not self.settings.overwrite:  # finished since it was planned
+            sink.discard()
+            return Tally().skip(source, "output exists")
+        tally = Tally(files=1)
+        try:
+            with open_input(item.path, item.compressed) as stream:
+                if sink.lines:
+                    tally.warnings.append(f"{source}: resumed after line {sink.lines:,}")
+                self.clean_jsonl_stream(stream, sink, source, runner, skip=sink.lines)
+                warning = gzip_warning(stream)
+            sink.commit()
+        except InputError as error:
+            sink.discard()
+            return Tally().fail(source, str(error))
+        except OSError as error:  # read errors are InputErrors by now
+            sink.discard()
+            return Tally().fail(source, f"cannot write {out}: {describe_error(error)}")
+        finally:
+            sink.close()  # interrupted: the partial output stays, to be resumed
+        if warning:
+            tally.warnings.append(f"{source}: {warning}")
+        return tally
 
     def clean_jsonl_stream(
-        self, stream: BinaryIO, write: Callable[[bytes], object], source: str, runner: Runner
+        self,
+        stream: BinaryIO,
+        sink: PartialOutput | _Stdout,
+        source: str,
+        runner: Runner,
+        skip: int = 0,
     ) -> None:
-        """Clean JSONL from ``stream`` to ``write`` batch by batch, absorbing each result."""
+        """Clean JSONL from ``stream`` into ``sink`` batch by batch, absorbing
+        each result; the first ``skip`` lines are done already."""
 
         def make(lines: list[tuple[int, bytes]], first: int) -> RecordsJob:
             report = self.settings.report is not None
-            return RecordsJob(source, lines, first, self.settings.fields, self.max_bytes, report)
+            return RecordsJob(source, lines, first, self.settings.fields, self.budget, report)
 
+        lines = iter_raw_lines(stream)
+        done_records = sum(bool(raw.strip()) for _, raw in itertools.islice(lines, skip))
         size = self.stripper.config.batch_size
-        jobs = records_jobs(iter_raw_lines(stream), source, size, make)
-        for tally in runner.map(clean_records, jobs):
+        jobs = records_jobs(lines, source, size, make, done_records)
+        for tally in runner.map(clean_records, jobs, records_crashed):
             for line in tally.output:
-                write(line)
+                sink.write(line)
+            sink.flush()
             tally.output.clear()
             self.absorb(tally)
             self._advance(files=0)
@@ -299,8 +452,12 @@ class Session:
                 if t.emptied
                 else []
             ),
-            f"{t.skipped:,} skipped"
-            + (" (output exists; --overwrite redoes)" if t.skipped else ""),
+            *(
+                [f"{t.over_budget:,} over budget ({_PASSED[self.budget.on_error]})"]
+                if t.over_budget
+                else []
+            ),
+            _skipped(t.skipped),
             f"{t.failed:,} failed",
         ]
         elapsed = time.monotonic() - self.started
@@ -316,7 +473,7 @@ class Session:
             if self.settings.kind == "jsonl":
                 runner = Runner(self.stripper, self.settings.workers)
                 try:
-                    self.clean_jsonl_stream(stdin, stdout.write, STDIN, runner)
+                    self.clean_jsonl_stream(stdin, _Stdout(stdout), STDIN, runner)
                 except InputError as error:
                     self.fail(STDIN, str(error))
                 finally:
@@ -328,16 +485,61 @@ class Session:
         return 1 if self.total.failed else 0
 
     def _clean_stdin_document(self, stdin: BinaryIO, stdout: BinaryIO) -> Tally:
-        data = stdin.read(self.max_bytes + 1)
-        if len(data) > self.max_bytes:
-            limit = f"over the {self.max_bytes:,}-byte limit (raise it with --max-bytes)"
-            return Tally().fail(STDIN, limit)
+        limit = self.budget.max_bytes
+        data = stdin.read(limit + 1)
+        if len(data) > limit:
+            return Tally().fail(STDIN, f"over the {limit:,}-byte limit (raise it with --max-bytes)")
         tally = Tally()
-        cleaned = clean_data(self.stripper, data, self.settings.kind or "text", STDIN, tally)
+        kind = self.settings.kind or "text"
+        cleaned = clean_data(self.stripper, data, kind, STDIN, tally, self.budget)
         if cleaned is not None:
             stdout.write(cleaned.text.encode("utf-8"))
             tally.add(cleaned, STDIN, self.settings.report is not None)
         return tally
+
+
+class _Stdout:
+    """Standard output as a JSONL sink (see `PartialOutput`)."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def write(self, line: bytes) -> None:
+        self.stream.write(line)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+_PASSED = {"keep": "passed through unchanged", "drop": "dropped", "fail": "failed"}
+
+
+def _skipped(reasons: Counter[str]) -> str:
+    """``"3 skipped: 2 output exists (--overwrite redoes), 1 binary"`` for the summary."""
+    total = sum(reasons.values())
+    if not total:
+        return "0 skipped"
+    hints = {"output exists": " (--overwrite redoes)"}
+    parts = [f"{n:,} {reason}{hints.get(reason, '')}" for reason, n in reasons.most_common()]
+    return f"{total:,} skipped: {', '.join(parts)}"
+
+
+def _unchanged_since(source: Path, out: Path) -> bool:
+    """Whether ``source`` is older than the partial output of ``out`` a killed
+    run left (or there is none): only then is that output resumed, not redone."""
+    try:
+        partial = PartialOutput.partial_of(out).stat()
+    except OSError:
+        return True
+    return source.stat().st_mtime_ns <= partial.st_mtime_ns
+
+
+def _real(path: Path) -> str:
+    """The path with links resolved as far as they go (a link loop stays as it is)."""
+    try:
+        return os.path.realpath(path)
+    except (OSError, RuntimeError):
+        return os.path.abspath(path)
 
 
 def _same_file(a: Path, b: Path) -> bool:

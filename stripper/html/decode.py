@@ -2,6 +2,10 @@
 
 Pages arrive as bytes in whatever encoding they declare (or lie about), and
 often as broken markup; `decode_html` and `parse_html` never fail on them.
+libxml2 stops building the tree of a page nested deeper than about 2,000
+elements and drops the rest of it; such a page is parsed again with its
+deepest elements taken out and their text kept (`flatten_deep`), so no text
+is lost silently.
 """
 
 from __future__ import annotations
@@ -22,6 +26,26 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 _OPEN_TITLE = re.compile(r"(<title\b[^>]*>[^<]*)(?=<(?!/title\s*>))", re.IGNORECASE)
+#: Nesting kept by `flatten_deep`: well under libxml2's limit (2,048 levels,
+#: implied elements included), far over any real page's.
+MAX_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)[^>]*>")
+# fmt: off
+#: Elements without content, which nest nothing.
+_VOID = frozenset(
+    {
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta",
+        "param", "source", "track", "wbr",
+    }
+)
+#: Inline elements, which join the line they are in when flattened (others end it).
+_INLINE = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+        "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+    }
+)
+# fmt: on
 #: Labels that browsers decode as something wider than their name says.
 _ENCODING_ALIASES = {
     "iso-8859-1": "cp1252",
@@ -98,8 +122,45 @@ def close_titles(html: str) -> str:
     return _OPEN_TITLE.sub(r"\1</title>", html)
 
 
+def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
+    """``html`` without the tags of elements nested deeper than ``limit``,
+    their text kept: a block's tags become line breaks, inline tags vanish.
+
+    Depth is counted from the tags as written (void and self-closed tags add
+    none), which is all a page this deep allows.
+
+    >>> flatten_deep("<div><div><p>Deep <b>text</b></p></div></div>", limit=2)
+    '<div><div><br>Deep text<br></div></div>'
+    """
+    out: list[str] = []
+    depth = last = 0
+    for tag in _TAG.finditer(html):
+        name = tag.group(2).lower()
+        if name in _VOID or tag.group(0).endswith("/>"):
+            continue
+        if tag.group(1):  # a closing tag
+            depth = max(depth - 1, 0)
+            deep = depth >= limit
+        else:
+            deep = depth >= limit
+            depth += 1
+        if deep:
+            out += [html[last : tag.start()], "" if name in _INLINE else "<br>"]
+            last = tag.end()
+    return "".join(out) + html[last:] if out else html
+
+
+def _too_deep(error: etree._LogEntry) -> bool:
+    """Whether a parser error says the page is nested past libxml2's limit
+    (the error's type differs between libxml2 versions; its words do not)."""
+    return error.type_name == "ERR_RESOURCE_LIMIT" or "Excessive depth" in error.message
+
+
 def parse_html(html: str | bytes) -> etree._Element | None:
-    """Parse a page with lxml's forgiving HTML parser; None for an empty page."""
+    """Parse a page with lxml's forgiving HTML parser; None for an empty page.
+
+    A page too deep for libxml2 is parsed again flattened (`flatten_deep`).
+    """
     text = decode_html(html) if isinstance(html, bytes) else html
     if not text.strip():
         return None
@@ -107,4 +168,8 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
     )
-    return etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+    root = etree.fromstring(text.encode("utf-8", errors="replace"), parser)
+    if any(_too_deep(error) for error in parser.error_log):
+        flat = flatten_deep(text).encode("utf-8", errors="replace")
+        root = etree.fromstring(flat, parser)
+    return root

@@ -10,8 +10,10 @@ classified; a line whose cells are all kept comes back whole
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -79,15 +81,27 @@ def reading_order(cells: Sequence[str], rows: Sequence[int]) -> list[int]:
         for i in table:
             if ordinal[i]:
                 starts[ordinal[i]] = min(offset[i], starts.get(ordinal[i], offset[i]))
-        columns = [
-            max(starts)
-            if is_blank(cells[i])
-            else max((k for k, start in starts.items() if start <= offset[i]), default=0)
-            for i in table
-        ]
+        column_of = _column_finder(starts)
+        last_column = max(starts)
+        columns = [last_column if is_blank(cells[i]) else column_of(offset[i]) for i in table]
         order += range(len(order), first)
         order += [i for _, i in sorted(zip(columns, table))]
     return order + list(range(len(order), len(cells)))
+
+
+def _column_finder(starts: dict[int, int]) -> Callable[[int], int]:
+    """A function giving, for a text offset, the rightmost column (by number)
+    whose start is at or before it (0 if none): one binary search per cell,
+    so a line of thousands of cells costs no more per cell than a short one."""
+    by_start = sorted(starts.items(), key=lambda item: item[1])
+    bounds = [start for _, start in by_start]
+    rightmost = list(itertools.accumulate((k for k, _ in by_start), max))
+
+    def column_of(offset: int) -> int:
+        reached = bisect.bisect_right(bounds, offset)
+        return rightmost[reached - 1] if reached else 0
+
+    return column_of
 
 
 def _tables(
