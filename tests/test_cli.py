@@ -651,13 +651,14 @@ def test_a_report_path_that_is_a_folder_is_a_usage_error(tmp_path: Path, capsys)
     assert "is a folder" in capsys.readouterr().err
 
 
-def test_version_prints_the_package_version_and_the_models_training_facts() -> None:
+def test_version_prints_the_package_version_and_a_line_per_model() -> None:
     done = subprocess_run("--version")
     assert done.returncode == 0
     first, *rest = done.stdout.decode().splitlines()
     assert re.fullmatch(r"stripper \S+", first)
-    assert rest[0].startswith("model: ")
-    assert len(rest) > 1, "the model card's facts are missing"
+    assert [line.split(":")[0] for line in rest] == ["text model", "html model"]
+    assert all("trained on training_data" in line or "trained on cleaneval" in line for line in rest)
+    assert "~/.cache" not in done.stdout.decode()
 
 
 def test_help_teaches_with_examples() -> None:

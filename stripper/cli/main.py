@@ -181,14 +181,14 @@ def _existing_file(value: str) -> Path:
 
 
 class _VersionAction(argparse.Action):
-    """--version: the package version and what the shipped model was trained on."""
+    """--version: the package version and what the shipped models were trained on."""
 
     def __init__(self, option_strings: list[str], dest: str, **kwargs: object) -> None:
         super().__init__(
             option_strings,
             dest,
             nargs=0,
-            help="show the version and the model's training facts, then exit",
+            help="show the version and what each shipped model was trained on, then exit",
         )
 
     def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
@@ -197,37 +197,34 @@ class _VersionAction(argparse.Action):
 
 
 def version_text() -> str:
-    """The package version, then the shipped model's card, one fact per line."""
+    """The package version and, per shipped model, a line of what it was trained
+    on; the whole card is the ``.json`` beside the model."""
     from .. import __version__
     from ..models.files import SHIPPED, read_card
 
     lines = [f"stripper {__version__}"]
-    path = SHIPPED["text"]
-    if not path.exists():
-        return "\n".join([*lines, f"model: none yet at {path} (run '{PROGRAM} train')"])
-    lines.append(f"model: {path}")
-    try:
-        card = read_card(path)
-    except (OSError, ValueError) as error:
-        return "\n".join([*lines, f"  model card unreadable: {error}"])
-    card.pop("config", None)  # the settings are Config's defaults
-    lines += [f"  {key}: {value}" for key, value in _flatten(card)]
+    for kind, path in SHIPPED.items():
+        if not path.exists():
+            lines.append(f"{kind} model: none yet at {path} (run '{PROGRAM} train')")
+            continue
+        try:
+            card = read_card(path)
+        except (OSError, ValueError) as error:
+            lines.append(f"{kind} model: {path} (card unreadable: {error})")
+            continue
+        lines.append(f"{kind} model: {path} ({_trained_on(card)}; threshold {card['threshold']})")
     return "\n".join(lines)
 
 
-def _flatten(value: object, prefix: str = "") -> Iterator[tuple[str, str]]:
-    """Nested card entries as ``("a.b", "text")`` pairs; long lists are counted."""
-    if isinstance(value, dict) and len(value) <= 12:
-        for key, inner in value.items():
-            yield from _flatten(inner, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(value, dict | list) and len(value) > 12:
-        yield prefix, f"{len(value)} entries"
-    elif isinstance(value, list):
-        yield prefix, ", ".join(map(str, value))
-    elif isinstance(value, float):
-        yield prefix, f"{value:.4g}"
-    else:
-        yield prefix, str(value)
+def _trained_on(card: dict) -> str:
+    """``"trained on training_data, cleaneval-dev, ..."``: sources, corpora by name."""
+    names: list[str] = []
+    for source in card.get("trained_on") or card.get("data", {}).get("corpora", []):
+        parts = Path(source).parts
+        name = parts[-2] if "corpora" in parts[:-2] else source
+        if name not in names:
+            names.append(name)
+    return "trained on " + ", ".join(names) if names else "training data not recorded"
 
 
 def build_parser() -> argparse.ArgumentParser:
