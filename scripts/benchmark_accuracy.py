@@ -204,6 +204,8 @@ def main() -> int:
     with ProcessPoolExecutor(args.jobs) as pool:
         for (mode, split, seed, _), scores, seconds in pool.map(run, tasks):
             results[str(seed)].update(scores)
+            if args.json:  # so far, in case the run is cut short
+                args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
             print(
                 f"<!-- {mode} seed {seed} without {split.name}: {seconds:.0f} s -->",
                 file=sys.stderr,
