@@ -58,12 +58,10 @@ def no_traceback(err: str) -> None:
 @pytest.mark.parametrize(
     ("name", "what"),
     [
-        ("crawl.warc.gz", "WARC files"),
-        ("crawl.warc", "WARC files"),
-        ("crawl.warc.wet.gz", "WET files"),
-        ("crawl.wet", "WET files"),
-        ("pages.parquet", "Parquet files"),
-        ("pages.jsonl.zst", "zstd-compressed files"),
+        ("crawl.arc.gz", "ARC files"),
+        ("crawl.warc.wat.gz", "WAT files"),
+        ("crawl.warc.zst", "zstd-compressed files"),
+        ("story.txt.zst", "zstd-compressed files"),
         ("story.txt.bz2", "bzip2-compressed files"),
     ],
 )

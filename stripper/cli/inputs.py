@@ -113,13 +113,13 @@ def find_inputs(
 
     A file named explicitly is an input whatever its suffix: its kind is
     ``named_kind`` if given, else its suffix's (unknown suffixes are read as
-    text). Folders only contribute files with the known suffixes. Formats
-    without a reader (`stripper.cli.names.not_supported`) are problems, named
-    or found. Each file is listed once, in the order given, folders sorted by
-    name. With ``output_dir``, that folder is never searched (it holds
-    outputs), and when several folders are given each one's inputs are
-    placed below its own name (``relative``), so their mirrored trees cannot
-    collide.
+    text); a record file's is always ``"records"``. Folders only contribute
+    files with the known suffixes. Formats without a reader
+    (`stripper.cli.names.not_supported`) are problems, named or found. Each
+    file is listed once, in the order given, folders sorted by name. With
+    ``output_dir``, that folder is never searched (it holds outputs), and
+    when several folders are given each one's inputs are placed below its
+    own name (``relative``), so their mirrored trees cannot collide.
     """
     paths = [Path(p) for p in paths]
     own_names = output_dir is not None and sum(p.is_dir() for p in paths) > 1
@@ -145,7 +145,8 @@ def find_inputs(
                 skipped.append((given, source))
                 continue
             kind, compressed = kind_of(given.name)
-            kind = named_kind or kind or "text"
+            if kind != "records":  # a record file's format is in its name
+                kind = named_kind or kind or "text"
             found = [InputFile(given, Path(given.name), kind, compressed)]
         else:
             problems.append((str(given), _missing(given)))

@@ -3,7 +3,9 @@
 `clean_files` reads, cleans and writes a few text or HTML files (one
 `Stripper.clean_many` call for the text); `clean_records` cleans the
 records of some consecutive JSONL lines and returns their output lines,
-which the session writes in order as results arrive. Every job returns a
+which the session writes in order as results arrive; `clean_record_file`
+streams one record file (WARC, WET, ``.jsonl.zst``, Parquet) through
+`stripper.cli.records` into its output. Every job returns a
 `Tally` (counts, failures, notices, warnings, report entries); nothing a
 job meets stops the other jobs, and no document gets more than its
 `Budget` (bytes, lines, seconds; `stripper.cli.budget`).
@@ -12,10 +14,10 @@ job meets stops the other jobs, and no document gets more than its
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -42,15 +44,25 @@ from .inputs import (
 )
 from .names import Kind
 from .outputs import AtomicFile, dump_record, report_entry, write_atomic
+from .records import (
+    ReadStats,
+    RecordWriter,
+    clean_documents,
+    output_record,
+    parquet_output_schema,
+    read_records,
+)
 
 
 class Failure(NamedTuple):
-    """Why an input (or one line of a JSONL input) could not be cleaned, or,
-    as a notice, why it was skipped or passed through."""
+    """Why an input (or one record of it) could not be cleaned, or, as a
+    notice, why it was skipped or passed through."""
 
     source: str
     why: str
-    line: int | None = None
+    #: the record's place: a JSONL line number, or in a record file
+    #: ``@offset`` (WARC), ``:line`` (JSONL) or ``#row`` (Parquet)
+    line: int | str | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +127,8 @@ class Tally:
         if report:
             self.report.append(report_entry(source, cleaned.verdicts, **where))
 
-    def fail(self, source: str, why: str, line: int | None = None) -> Tally:
-        """Record a failure of a whole input, or of one ``line`` of a JSONL input."""
+    def fail(self, source: str, why: str, line: int | str | None = None) -> Tally:
+        """Record a failure of a whole input, or of the record at ``line`` (`Failure.line`)."""
         self.failed += 1
         self.failures.append(Failure(source, why, line))
         return self
@@ -128,7 +140,7 @@ class Tally:
             self.notices.append(Failure(source, why))
         return self
 
-    def passed(self, source: str, why: str, on_error: str, line: int | None = None) -> None:
+    def passed(self, source: str, why: str, on_error: str, line: int | str | None = None) -> None:
         """Count and name a document over budget that was kept or dropped."""
         self.over_budget += 1
         self.notices.append(Failure(source, f"{why}; {PASSED[on_error]}", line))
@@ -244,30 +256,37 @@ def clean_data(
 
 
 def _over_budget(
-    data: bytes, kind: Kind, source: str, tally: Tally, budget: Budget, why: str
+    data: bytes | str,
+    kind: Kind,
+    source: str,
+    tally: Tally,
+    budget: Budget,
+    why: str,
+    line: int | str | None = None,
 ) -> Cleaned | None:
-    """What ``--on-error`` makes of a document of standard input over budget."""
+    """What ``--on-error`` makes of a document over budget (of standard input,
+    or the record at ``line`` of a record file)."""
     if budget.on_error == FAIL:
-        tally.fail(source, why)
+        tally.fail(source, why, line)
         return None
     text = ""
     if budget.on_error == KEEP:
         try:
             text = _unchanged_text(data, kind, budget.max_seconds)
         except Exception as error:  # noqa: BLE001
-            tally.fail(source, f"{why}; and cannot be passed through: {_why(error)}")
+            tally.fail(source, f"{why}; and cannot be passed through: {_why(error)}", line)
             return None
-    tally.passed(source, why, budget.on_error)
+    tally.passed(source, why, budget.on_error, line)
     return _as_cleaned(text)
 
 
-def _unchanged_text(data: bytes, kind: Kind, seconds: float | None) -> str:
+def _unchanged_text(data: bytes | str, kind: Kind, seconds: float | None) -> str:
     """A document's text with nothing removed: a page's rendering (which must
-    finish within ``seconds`` too), or the decoded text."""
+    finish within ``seconds`` too), or the text (decoded, if bytes)."""
     if kind == "html":
         with time_limit(seconds):
-            return html_to_text(page_input(data))
-    return decode_text(data).text
+            return html_to_text(page_input(data) if isinstance(data, bytes) else data)
+    return decode_text(data).text if isinstance(data, bytes) else data
 
 
 def _as_cleaned(text: str) -> Cleaned:
@@ -446,6 +465,11 @@ class Fields:
         """The field a record must have (as a string) to be cleaned."""
         return self.html or self.text
 
+    @property
+    def dropped(self) -> str | None:
+        """The field left out of output records (``--drop-html``), if any."""
+        return self.html if self.drop_html and self.html != self.text else None
+
     def document(self, data: dict) -> str:
         """The text (or HTML) to clean from a parsed record."""
         return data[self.source]
@@ -453,8 +477,8 @@ class Fields:
     def output(self, data: dict, text: str) -> dict:
         """The output record: ``data`` with the cleaned ``text``, other fields in order."""
         out = dict(data)
-        if self.drop_html and self.html is not None and self.html != self.text:
-            del out[self.html]
+        if self.dropped:
+            del out[self.dropped]
         out[self.text] = text
         return out
 
@@ -600,3 +624,150 @@ def records_jobs(
             group, first = [], records
     if group:
         yield make(group, first)
+
+
+# -- record files ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordFileJob:
+    """Clean one record file (WARC, WET, ``.jsonl.zst``, Parquet) into ``output``."""
+
+    input: InputFile
+    output: Path
+    fields: Fields
+    budget: Budget
+    report: bool
+
+
+def clean_record_file(stripper: Stripper, job: RecordFileJob) -> Tally:
+    """Stream a record file's documents through cleaning into its output
+    (`stripper.cli.records`: one record in memory at a time).
+
+    A record that cannot be read or cleaned is a failure named with its
+    place (`Failure.line`) and left out; records that are not documents are
+    counted as skipped by reason; neither stops the file. A problem with the
+    file itself (unreadable, not Parquet, no such column, a compressed
+    stream cut off) fails it and writes no output, as does a missing
+    optional library (named in one line with the extra to install).
+    """
+    source = str(job.input.path)
+    tally = Tally()
+    try:
+        check_regular(job.input.path)
+        _clean_record_file(stripper, job, tally)
+    except (InputError, ImportError) as error:
+        tally.fail(source, str(error))
+    except OSError as error:  # the readers name their own read errors: this is writing
+        tally.fail(source, f"cannot write {job.output}: {describe_error(error)}")
+    except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
+        tally.fail(source, _unexpected(error))
+    return tally
+
+
+def record_file_crashed(job: RecordFileJob, why: str) -> Tally:
+    """The tally of a record file job that could not run: the file failed."""
+    return Tally().fail(str(job.input.path), why)
+
+
+def _clean_record_file(stripper: Stripper, job: RecordFileJob, tally: Tally) -> None:
+    source, fields, budget = str(job.input.path), job.fields, job.budget
+    stats = ReadStats()
+    documents = read_records(
+        job.input.path,
+        text_field=fields.text,
+        html_field=fields.html,
+        stats=stats,
+        max_bytes=budget.max_bytes,
+    )
+    cleaning = clean_documents(
+        Budgeted(stripper, budget), documents, stats, stripper.config.batch_size
+    )
+    with RecordWriter(job.output, _parquet_schema(job)) as out:
+        for document, cleaned in cleaning:
+            if isinstance(cleaned, OverBudgetResult):
+                place = document.source.removeprefix(source)
+                kept = _over_budget(
+                    document.page(), document.kind, source, tally, budget, cleaned.why, place
+                )
+                if kept is None:
+                    continue
+                cleaned = kept
+            else:
+                tally.add(cleaned, document.source, job.report)
+            record = output_record(document, cleaned, fields.text)
+            if fields.dropped:
+                record.pop(fields.dropped, None)
+            out.write(record)
+        tally.skipped.update(stats.skipped)
+        problem = None
+        for bad in stats.bad:
+            if bad.source == source:  # the file itself, not one record of it
+                problem = bad.why
+            else:
+                why = f"{bad.why} ({bad.name})" if bad.name else bad.why
+                tally.fail(source, why, bad.source.removeprefix(source))
+        tally.failed += stats.bad_count - len(stats.bad)  # those beyond the ones named
+        if problem is not None:
+            raise InputError(problem)  # leaving the block discards the output
+    tally.files += 1
+
+
+def _parquet_schema(job: RecordFileJob) -> Any:
+    """A Parquet output's schema: its input's, without the ``--drop-html``
+    column (None for other outputs, or an input that is not Parquet, which
+    the reader names)."""
+    if not job.output.name.lower().endswith(".parquet"):
+        return None
+    try:
+        schema = parquet_output_schema(job.input.path, job.fields.text)
+    except (OSError, ValueError):  # pyarrow's errors subclass these
+        return None
+    if job.fields.dropped in schema.names:
+        schema = schema.remove(schema.get_field_index(job.fields.dropped))
+    return schema
+
+
+@dataclass(frozen=True)
+class OverBudgetResult(Cleaned):
+    """What `Budgeted` gives for a document over budget: nothing, and why."""
+
+    why: str = ""
+
+
+class Budgeted:
+    """A `Stripper` as `stripper.cli.records.clean_documents` calls it, with
+    each document held to a `Budget`. A document over budget comes back as
+    an `OverBudgetResult`, not an error, so that it reaches the caller with
+    its record, to be failed, kept or emptied as ``--on-error`` says."""
+
+    def __init__(self, stripper: Stripper, budget: Budget) -> None:
+        self.stripper = stripper
+        self.budget = budget
+
+    def clean_many(self, texts: Iterable[str]) -> list[Cleaned]:
+        """Texts cleaned together within one document's seconds; past them
+        (or a text over the line budget) `clean_documents` goes one by one."""
+        texts = list(texts)
+        for text in texts:
+            self.budget.check_lines(text)
+        with time_limit(self.budget.max_seconds):
+            return [verbatim(t, c) for t, c in zip(texts, self.stripper.clean_many(texts))]
+
+    def clean_document(self, text: str) -> Cleaned:
+        try:
+            self.budget.check_lines(text)
+            with time_limit(self.budget.max_seconds):
+                return verbatim(text, self.stripper.clean_document(text))
+        except OverBudget as error:
+            return _over_budget_result(error)
+
+    def clean_html_document(self, page: str | bytes) -> Cleaned:
+        try:
+            return clean_page(self.stripper, page, self.budget.max_seconds)
+        except OverBudget as error:
+            return _over_budget_result(error)
+
+
+def _over_budget_result(error: OverBudget) -> OverBudgetResult:
+    return OverBudgetResult("", 0, 0, 0, (), np.zeros(0), 1.0, why=str(error))

@@ -44,6 +44,7 @@ examples:
   cat story.txt | {PROGRAM} clean -      standard input to standard output
   {PROGRAM} clean pages.jsonl.gz --text-field body
   {PROGRAM} clean crawl.jsonl --html-field html   page HTML -> "text" field
+  {PROGRAM} clean crawl.warc.gz          WARC pages -> crawl.clean.jsonl.gz
   {PROGRAM} clean story.txt --report review.jsonl --overwrite
   {PROGRAM} train training_data/ my-labels/ --out my-model.npz
   {PROGRAM} evaluate training_data/ --model my-model.npz
@@ -53,24 +54,28 @@ examples:
 CLEAN_EPILOG = f"""\
 inputs:
   Folders are searched recursively for *.txt, *.jsonl, *.html and *.htm,
-  each also gzipped (.gz), and read by suffix; hidden files and stripper's
-  own outputs (story.clean.txt beside story.txt) are left out, so running
-  again never cleans an output (an article merely named x.clean.txt, with
-  no x.txt beside it, is cleaned). Files named on the command line are
-  cleaned whatever their suffix (read as text unless it says JSONL or
-  HTML); --text, --html or --jsonl forces how they and standard input are
-  read. WARC, WET, Parquet and zstd files (and .bz2/.xz inputs) are refused
-  by name, never read as text: not supported yet. Text is read as UTF-8 (a
-  BOM is dropped; UTF-16 is read too); other bytes fall back to cp1252 or
-  latin-1 with a warning. A .gz file with bytes after its gzip data is read
-  as gunzip reads it, with a warning. Binary files are skipped with a
-  message and counted as skipped, not failed. A folder that cannot be read,
-  a symbolic link loop or a broken link is named and the rest is cleaned.
+  each also gzipped (.gz), and for record files (below), and read by
+  suffix; hidden files and stripper's own outputs (story.clean.txt beside
+  story.txt) are left out, so running again never cleans an output (an
+  article merely named x.clean.txt, with no x.txt beside it, is cleaned).
+  Files named on the command line are cleaned whatever their suffix (read
+  as text unless it says JSONL, HTML or a record file); --text, --html or
+  --jsonl forces how they (record files aside) and standard input are read.
+  ARC and WAT files (and .zst, .bz2 or .xz inputs other than .jsonl.zst)
+  are refused by name, never read as text: not supported yet. Text is read
+  as UTF-8 (a BOM is dropped; UTF-16 is read too); other bytes fall back to
+  cp1252 or latin-1 with a warning. A .gz file with bytes after its gzip
+  data is read as gunzip reads it, with a warning. Binary files are skipped
+  with a message and counted as skipped, not failed. A folder that cannot
+  be read, a symbolic link loop or a broken link is named and the rest is
+  cleaned.
 
 outputs:
   story.txt -> story.clean.txt         story.txt.gz -> story.clean.txt.gz
   pages.jsonl -> pages.clean.jsonl     pages.jsonl.gz -> pages.clean.jsonl.gz
   page.html -> page.clean.txt          page.html.gz -> page.clean.txt.gz
+  crawl.warc.gz -> crawl.clean.jsonl.gz (also crawl.warc, crawl.warc.wet.gz)
+  pages.jsonl.zst -> pages.clean.jsonl.zst   t.parquet -> t.clean.parquet
   (HTML, also .htm, is rendered to text lines; the output is text.) Two
   inputs that would write the same output (page.txt and page.html in one
   folder) both fail, each naming the other: rename one.
@@ -87,10 +92,11 @@ outputs:
 budgets (--max-bytes, --max-lines, --max-seconds, --on-error):
   A document over one of its budgets is named and counted, and the batch
   goes on: --on-error fail (the default) fails it (no output; a JSONL
-  record is copied unchanged), keep passes it through unchanged (a page:
-  its text with nothing removed), drop writes no text for it (an empty
-  file or field). Memory grows about 40 bytes per byte of text and 1 KB
-  per line, which the default --max-bytes and --max-lines bound.
+  record is copied unchanged; a record file's record is left out), keep
+  passes it through unchanged (a page: its text with nothing removed),
+  drop writes no text for it (an empty file or field). Memory grows about
+  40 bytes per byte of text and 1 KB per line, which the default
+  --max-bytes and --max-lines bound.
 
 JSON Lines:
   Each line's --text-field is cleaned; all other fields pass through in their
@@ -103,10 +109,29 @@ JSON Lines:
   kept unchanged unless --drop-html removes it. Records without a string
   NAME field pass through unchanged as failures.
 
+record files (WARC, WET, .jsonl.zst, Parquet):
+  They need pip install "stripper[warc]", "stripper[zstd]" or
+  "stripper[parquet]". WARC (*.warc, *.warc.gz): each HTML response with a
+  2xx status; WET (*.wet, *.warc.wet.gz): each conversion record, as text.
+  Each becomes one JSON object: url, record_id, title (where the page
+  declares one), text, lines_kept, lines_removed, bytes_removed.
+  *.jsonl.zst and *.parquet: each record's --text-field (or the page in
+  --html-field) is cleaned, the other fields kept (but --drop-html's), the
+  counts added.
+  Records that are not documents (requests, redirects, images) are counted
+  as skipped by reason; one that cannot be read or cleaned is named with
+  its place (file@offset, file:line, file#row), counted as failed and left
+  out, and the rest is written. A file that cannot be read at all, or
+  whose library is not installed, fails with no output. Budgets apply per
+  record, except that a record over --max-bytes is skipped as too-large.
+  Each file is one job, streamed in bounded memory; a killed run cleans it
+  again.
+
 report (--report FILE):
   One JSON object per document: {{"source": path, "record": index, "line":
   line, "lines": [{{"n": line number from 1, "text": ..., "debris": true|false,
-  "p": probability of debris}}, ...]}} ("record"/"line" for JSONL only). A
+  "p": probability of debris}}, ...]}} ("record"/"line" for JSONL only; for
+  a record file "source" is the record's place, e.g. crawl.warc.gz@1234). A
   line with column gaps (3+ spaces or a tab between words, as text browsers
   lay out tables) is judged cell by cell: one entry per cell, same "n".
 
@@ -266,9 +291,9 @@ def _add_clean(commands: argparse._SubParsersAction) -> None:
         commands,
         "clean",
         _clean_command,
-        help="clean files, folders, JSONL or standard input",
-        description="Clean text, JSONL and HTML files (or standard input), writing the\n"
-        "cleaned text beside each input.",
+        help="clean files, folders, JSONL, WARC, Parquet or standard input",
+        description="Clean text, JSONL and HTML files, WARC, WET and Parquet files (or\n"
+        "standard input), writing the cleaned text beside each input.",
         epilog=CLEAN_EPILOG,
     )
     clean.add_argument(
@@ -351,7 +376,7 @@ def _add_input_options(clean: argparse.ArgumentParser) -> None:
             const=kind,
             help=f"read them as {what}, whatever their suffix",
         )
-    jsonl = clean.add_argument_group("JSON Lines")
+    jsonl = clean.add_argument_group("JSON Lines and Parquet")
     jsonl.add_argument(
         "--text-field",
         default="text",
@@ -627,7 +652,9 @@ def _check_clean(args: argparse.Namespace, parser: argparse.ArgumentParser) -> N
     if args.drop_html and not args.html_field:
         parser.error("--drop-html needs --html-field")
     if args.html_field and args.kind in ("text", "html"):
-        parser.error(f"--html-field reads JSON Lines; it cannot be combined with --{args.kind}")
+        parser.error(
+            f"--html-field reads JSON Lines or Parquet; it cannot be combined with --{args.kind}"
+        )
     if args.html_field and stdin and args.kind is None:
         parser.error("--html-field on standard input needs --jsonl")
 

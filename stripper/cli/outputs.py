@@ -61,7 +61,7 @@ class AtomicFile:
         handle, temp = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
-        _lock(handle)  # mine while written: not an orphan
+        lock_temp_file(handle)  # mine while written: not an orphan
         self._temp = Path(temp)
         self._raw: IO[bytes] = os.fdopen(handle, "wb")
         self._out: IO[bytes] = self._raw
@@ -122,8 +122,8 @@ _TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
 ORPHAN_SECONDS = 2
 
 
-def _lock(handle: int) -> None:
-    """Lock a file being written, where the file system can (some cannot:
+def lock_temp_file(handle: int) -> None:
+    """Lock a temp file being written, where the file system can (some cannot:
     their temp files are then never taken for orphans, see `remove_orphans`)."""
     with contextlib.suppress(OSError):
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -46,6 +46,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal
 
+from .outputs import lock_temp_file
+
 if TYPE_CHECKING:
     from ..api import Cleaned, Stripper
 
@@ -808,6 +810,7 @@ class RecordWriter:
         handle, temp = tempfile.mkstemp(
             prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent
         )
+        lock_temp_file(handle)  # not an orphan for `stripper.cli.outputs.remove_orphans`
         self._temp = Path(temp)
         self._raw = os.fdopen(handle, "wb")
         self._out: IO[bytes] = self._raw

@@ -6,9 +6,11 @@ A run is a `Session` in the main process. It
    inputs or that two inputs would both write, skipping finished outputs;
 2. *runs jobs* (`stripper.cli.jobs`) through a `Runner` (a process pool with
    bounded in-flight work, results in order; in-process with one worker):
-   `clean_files` for text and HTML files, `clean_records` for some lines of
-   a JSONL file, whose output lines the session writes as results arrive,
-   so JSONL files of any size stream;
+   `clean_files` for text and HTML files, `clean_record_file` for each
+   record file (WARC, WET, ``.jsonl.zst``, Parquet: it streams into its own
+   output), `clean_records` for some lines of a JSONL file, whose output
+   lines the session writes as results arrive, so JSONL files of any size
+   stream;
 3. *sums up*: it adds the jobs' tallies, names failures on stderr, writes
    the ``--report`` file and prints the closing summary.
 
@@ -51,13 +53,16 @@ from .jobs import (
     Failure,
     Fields,
     FileJob,
+    RecordFileJob,
     RecordsJob,
     Tally,
     clean_data,
     clean_files,
+    clean_record_file,
     clean_records,
     file_chunks,
     files_crashed,
+    record_file_crashed,
     records_crashed,
     records_jobs,
 )
@@ -67,7 +72,7 @@ from .outputs import Busy, PartialOutput, ReportWriter, remove_orphans
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-#: At most this many bad records are named per JSONL input; the rest are counted.
+#: At most this many bad records are named per JSONL or record file; the rest are counted.
 MAX_RECORD_FAILURES_SHOWN = 5
 STDIN = "<stdin>"
 
@@ -246,10 +251,13 @@ class Session:
             return
         shown = self._shown.get(failure.source, 0)
         self._shown[failure.source] = shown + 1
+        line = isinstance(failure.line, int)  # else a place in a record file: @offset, #row
         if shown < MAX_RECORD_FAILURES_SHOWN:
-            self.say(f"stripper: {failure.source}:{failure.line}: {failure.why}")
+            place = f":{failure.line}" if line else failure.line
+            self.say(f"stripper: {failure.source}{place}: {failure.why}")
         elif shown == MAX_RECORD_FAILURES_SHOWN:
-            self.say(f"stripper: {failure.source}: more bad lines, counted in the summary")
+            what = "lines" if line else "records"
+            self.say(f"stripper: {failure.source}: more bad {what}, counted in the summary")
 
     def absorb(self, tally: Tally) -> None:
         """Take in a job's results: counts, messages and report entries."""
@@ -337,10 +345,14 @@ class Session:
     # running
 
     def execute(self, plan: Plan) -> None:
-        """Clean the planned files: text and HTML in parallel, then each JSONL by batches."""
-        files = [(i, o) for i, o in plan if i.kind != "jsonl"]
+        """Clean the planned files: text and HTML in parallel, then record
+        files in parallel (one job each), then each JSONL by batches."""
+        files = [(i, o) for i, o in plan if i.kind in ("text", "html")]
+        records = [(i, o) for i, o in plan if i.kind == "records"]
         streams = [(i, o) for i, o in plan if i.kind == "jsonl"]
-        workers = self.settings.workers if streams else min(self.settings.workers, len(files))
+        workers = self.settings.workers
+        if not streams:
+            workers = min(workers, len(files) + len(records))
         runner = Runner(self.stripper, workers)
         self.bar = _progress_bar(len(plan), self.settings.quiet)
         try:
@@ -353,6 +365,11 @@ class Session:
                 for chunk, tally in zip(chunks, results):
                     self.absorb(tally)
                     self._advance(len(chunk))
+                fields = self.settings.fields
+                record_jobs = [RecordFileJob(i, o, fields, self.budget, report) for i, o in records]
+                for tally in runner.map(clean_record_file, record_jobs, record_file_crashed):
+                    self.absorb(tally)
+                    self._advance()
                 for item, out in streams:
                     self.absorb(self.clean_jsonl_file(item, out, runner))
                     self._advance()
