@@ -657,7 +657,9 @@ def test_version_prints_the_package_version_and_a_line_per_model() -> None:
     first, *rest = done.stdout.decode().splitlines()
     assert re.fullmatch(r"stripper \S+", first)
     assert [line.split(":")[0] for line in rest] == ["text model", "html model"]
-    assert all("trained on training_data" in line or "trained on cleaneval" in line for line in rest)
+    assert all(
+        "trained on training_data" in line or "trained on cleaneval" in line for line in rest
+    )
     assert "~/.cache" not in done.stdout.decode()
 
 

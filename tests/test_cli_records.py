@@ -118,7 +118,7 @@ def test_a_wet_file_becomes_jsonl_records_of_its_cleaned_texts(
     path = write(tmp_path / "CC-MAIN-1-00000.warc.wet.gz", wet(pages))
     result = run("clean", path)
     assert result.code == 0, result.err
-    written = read_jsonl_gz(tmp_path / "CC-MAIN-1-00000.clean.jsonl.gz")
+    written = read_jsonl_gz(tmp_path / "CC-MAIN-1-00000.wet.clean.jsonl.gz")
     assert [(r["url"], r["record_id"], r["title"]) for r in written] == [
         (d["url"], record_id(i), None) for i, d in enumerate(pages)
     ]
@@ -197,7 +197,7 @@ def test_a_rerun_skips_finished_outputs_and_never_reads_them_as_inputs(
     pytest.importorskip("warcio", reason=WARC_EXTRA)
     originals = [
         write(tmp_path / "crawl.warc.gz", warc(pages)),
-        write(tmp_path / "crawl.warc.wet.gz", wet(pages)).rename(tmp_path / "text.warc.wet.gz"),
+        write(tmp_path / "crawl.warc.wet.gz", wet(pages)),  # a segment's WARC and WET
         write(tmp_path / "pages.jsonl.zst", jsonl_zst(pages)),
         write_parquet(tmp_path / "table.parquet", pages),
     ]
@@ -207,8 +207,8 @@ def test_a_rerun_skips_finished_outputs_and_never_reads_them_as_inputs(
     assert first.summary["files"] == 4 and first.summary["documents"] == 4 * len(pages)
     outputs = {p: digest(p) for p in tmp_path.iterdir() if p not in before}
     assert sorted(p.name for p in outputs) == [
-        "crawl.clean.jsonl.gz", "pages.clean.jsonl.zst", "table.clean.parquet",
-        "text.clean.jsonl.gz",
+        "crawl.clean.jsonl.gz", "crawl.wet.clean.jsonl.gz", "pages.clean.jsonl.zst",
+        "table.clean.parquet",
     ]  # fmt: skip
     again = run("clean", tmp_path)
     assert again.code == 0, again.err

@@ -74,7 +74,7 @@ outputs:
   story.txt -> story.clean.txt         story.txt.gz -> story.clean.txt.gz
   pages.jsonl -> pages.clean.jsonl     pages.jsonl.gz -> pages.clean.jsonl.gz
   page.html -> page.clean.txt          page.html.gz -> page.clean.txt.gz
-  crawl.warc.gz -> crawl.clean.jsonl.gz (also crawl.warc, crawl.warc.wet.gz)
+  crawl.warc.gz -> crawl.clean.jsonl.gz   crawl.warc.wet.gz -> crawl.wet.clean.jsonl.gz
   pages.jsonl.zst -> pages.clean.jsonl.zst   t.parquet -> t.clean.parquet
   (HTML, also .htm, is rendered to text lines; the output is text.) Two
   inputs that would write the same output (page.txt and page.html in one

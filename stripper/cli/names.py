@@ -24,10 +24,10 @@ they sit beside the originals and are recognisable as outputs:
   ``page.clean.txt.gz`` (the output is text, gzipped like its input). So
   ``page.html`` and ``page.txt`` in one folder claim the same output; the
   command line refuses to clean either (see `stripper.cli.session.Session.plan`);
-* ``crawl.warc.gz``, ``crawl.warc``, ``crawl.warc.wet.gz`` →
-  ``crawl.clean.jsonl.gz``: one JSON object per document (`url`, `record_id`,
-  `title`, `text` and the counts, `stripper.cli.records.output_record`), so
-  a WARC and its WET side by side claim one output, as a page and its text do;
+* ``crawl.warc.gz``, ``crawl.warc`` → ``crawl.clean.jsonl.gz`` and
+  ``crawl.warc.wet.gz`` → ``crawl.wet.clean.jsonl.gz``: one JSON object per
+  document (`url`, `record_id`, `title`, `text` and the counts,
+  `stripper.cli.records.output_record`);
 * ``pages.jsonl.zst`` → ``pages.clean.jsonl.zst``; ``table.parquet`` →
   ``table.clean.parquet`` (each record with its text cleaned, and the counts).
 
@@ -51,16 +51,18 @@ SUFFIX_KINDS: dict[str, Kind] = {
     ".htm": "html",
 }
 #: Endings of record files (of kind ``"records"``) and of their outputs,
-#: longest first: the first that a name ends with is its format.
+#: longest first: the first that a name ends with is its format. A WET
+#: file's output keeps ``.wet`` in its name, so that Common Crawl's WARC
+#: and WET files of one segment, side by side, write two outputs.
 RECORD_SUFFIXES: dict[str, str] = {
-    ".warc.wet.gz": ".jsonl.gz",
-    ".warc.wet": ".jsonl.gz",
-    ".wet.gz": ".jsonl.gz",
-    ".wet": ".jsonl.gz",
-    ".warc.gz": ".jsonl.gz",
-    ".warc": ".jsonl.gz",
-    ".jsonl.zst": ".jsonl.zst",
-    ".parquet": ".parquet",
+    ".warc.wet.gz": ".wet.clean.jsonl.gz",
+    ".warc.wet": ".wet.clean.jsonl.gz",
+    ".wet.gz": ".wet.clean.jsonl.gz",
+    ".wet": ".wet.clean.jsonl.gz",
+    ".warc.gz": ".clean.jsonl.gz",
+    ".warc": ".clean.jsonl.gz",
+    ".jsonl.zst": ".clean.jsonl.zst",
+    ".parquet": ".clean.parquet",
 }
 #: How the inputs a folder search picks up are named, for messages.
 INPUT_PATTERNS = (
@@ -117,12 +119,12 @@ def output_name(name: str, html: bool = False) -> str:
     ('story.clean.txt', 'story.clean.txt.gz', 'page.clean.txt.gz')
     >>> output_name("README"), output_name("page.php", html=True)
     ('README.clean.txt', 'page.clean.txt')
-    >>> output_name("CC-1.warc.wet.gz"), output_name("a.jsonl.zst"), output_name("t.parquet")
-    ('CC-1.clean.jsonl.gz', 'a.clean.jsonl.zst', 't.clean.parquet')
+    >>> output_name("CC-1.warc.gz"), output_name("CC-1.warc.wet.gz"), output_name("t.parquet")
+    ('CC-1.clean.jsonl.gz', 'CC-1.wet.clean.jsonl.gz', 't.clean.parquet')
     """
     record = record_suffix(name)
     if record is not None:
-        return f"{name[: -len(record)]}{CLEAN}{RECORD_SUFFIXES[record]}"
+        return name[: -len(record)] + RECORD_SUFFIXES[record]
     stem, suffix, compressed = _split_name(name)
     if html or not suffix or suffix.lower() in _HTML_SUFFIXES:
         suffix = ".txt"
@@ -198,7 +200,9 @@ def output_sources(name: str) -> list[str]:
     >>> output_sources("story.clean.txt")
     ['story.txt', 'story.html', 'story.htm', 'story']
     >>> output_sources("pages.clean.jsonl.gz")[:3], output_sources("page.html.clean.txt")[-1]
-    (['pages.jsonl.gz', 'pages.warc.wet.gz', 'pages.warc.wet'], 'page.html')
+    (['pages.jsonl.gz', 'pages.warc.gz', 'pages.warc'], 'page.html')
+    >>> output_sources("cc-1.wet.clean.jsonl.gz")[1]
+    'cc-1.warc.wet.gz'
     >>> output_sources("pages.clean.jsonl.zst"), output_sources("t.clean.parquet")
     (['pages.jsonl.zst'], ['t.parquet'])
 
@@ -218,6 +222,6 @@ def output_sources(name: str) -> list[str]:
             sources += [f"{stem}{html}{gz}" for html in (".html", ".htm")]
             sources.append(f"{stem}{gz}")
     for record, output in RECORD_SUFFIXES.items():  # record files give records
-        if lower.endswith(CLEAN + output):
-            sources.append(lower[: -len(CLEAN + output)] + record)
+        if lower.endswith(output):
+            sources.append(lower[: -len(output)] + record)
     return list(dict.fromkeys(sources))
