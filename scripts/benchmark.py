@@ -18,7 +18,10 @@ peak resident memory is its own, not the sum of the rows before it:
   every process of the run; peak RSS is that of its largest process);
 * ``trafilatura``: ``trafilatura.extract(page)`` at default settings, the
   reference for the HTML rows;
-* ``html``: ``Stripper().clean_html(page)`` on the same pages.
+* ``html``: ``Stripper().clean_html(page)`` on the same pages. The two HTML
+  rows are timed in one more process, taking turns on each page, so that
+  their ratio is not the machine's load changing between two processes; the
+  peak RSS of each is from the process that ran it alone.
 
 Columns: documents per second of elapsed (wall) time; documents per CPU
 second (the process's user + system time: the figure per core, which the
@@ -229,7 +232,7 @@ def measure_text(row: str, pages: list[str]) -> dict:
         wall, cpu, outputs = timed(lambda: [c.text for c in batch.clean_many(pages)])
     else:
         wall, cpu, outputs = timed(lambda: [clean(page) for page in pages])
-    return {"wall": wall, "cpu": cpu, "load": load, "digest": digest(outputs)}
+    return {"wall": wall, "cpu": cpu, "warm-up s": load, "digest": digest(outputs)}
 
 
 def measure_cli(workers: int, pages: list[str]) -> dict:
@@ -248,28 +251,39 @@ def measure_cli(workers: int, pages: list[str]) -> dict:
     return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mb": usage.ru_maxrss / 1024}
 
 
-def measure_html(row: str, pages: list[tuple[str, str]]) -> dict:
-    if row == "trafilatura":
-        import trafilatura
+def extractors(rows: list[str]) -> dict:
+    """The page-to-text function of each HTML row."""
+    found = {}
+    for row in rows:
+        if row == "trafilatura":
+            import trafilatura
 
-        extract = trafilatura.extract
-    else:
-        from stripper import Stripper
+            found[row] = trafilatura.extract  # default settings
+        else:
+            from stripper import Stripper
 
-        extract = Stripper().clean_html
-    load = timed(lambda: extract(pages[0][1]))[0]  # both load lazily
-    corpora: dict[str, float] = {}
-    wall, cpu = time.perf_counter(), time.process_time()
-    for corpus, page in pages:
-        started = time.process_time()
-        extract(page)
-        corpora[corpus] = corpora.get(corpus, 0.0) + time.process_time() - started
-    return {
-        "wall": time.perf_counter() - wall,
-        "cpu": time.process_time() - cpu,
-        "load": load,
-        "corpora": corpora,
+            found[row] = Stripper().clean_html
+    return found
+
+
+def measure_html(rows: list[str], pages: list[tuple[str, str]]) -> dict:
+    """Wall and CPU seconds of each extractor over the pages, in total and per
+    corpus; with two, they take turns on each page, so that both see the same
+    machine (the other programs on it come and go)."""
+    tools = extractors(rows)
+    load = {row: timed(lambda e=extract: e(pages[0][1]))[0] for row, extract in tools.items()}
+    figures = {
+        row: {"wall": 0.0, "cpu": 0.0, "warm-up s": load[row], "corpora": {}} for row in tools
     }
+    for i, (corpus, page) in enumerate(pages):
+        for row in rows if i % 2 == 0 else rows[::-1]:
+            started, cpu = time.perf_counter(), time.process_time()
+            tools[row](page)
+            wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            mine = figures[row]
+            mine["wall"], mine["cpu"] = mine["wall"] + wall, mine["cpu"] + cpu
+            mine["corpora"][corpus] = mine["corpora"].get(corpus, 0.0) + cpu
+    return figures
 
 
 def same_outputs(pages: list[str]) -> dict:
@@ -297,11 +311,14 @@ def measure(row: str, args: argparse.Namespace) -> dict:
     if row == "same":
         pages, distinct, _ = text_pages(args)
         return same_outputs(pages[:distinct])
-    if ROWS[row][1] == "html":
+    if row == "html-pair" or ROWS[row][1] == "html":
         pages = html_pages(args.datasets, args.pages)
+        rows = ["html", "trafilatura"] if row == "html-pair" else [row]
         with threadpool_limits(1):
-            result = measure_html(row, pages)
-        return {"docs": len(pages), "rss_mb": peak_rss_mb(), **result}
+            figures = measure_html(rows, pages)
+        if row == "html-pair":
+            return {row: {"docs": len(pages), **f} for row, f in figures.items()}
+        return {"docs": len(pages), "rss_mb": peak_rss_mb(), **figures[row]}
     pages, distinct, source = text_pages(args)
     if row.startswith("cli-"):
         result = measure_cli(int(row[4:]), pages)
@@ -371,6 +388,8 @@ def print_table(results: dict[str, dict]) -> None:
             "  (CLI rows: from start to exit, so with each process's imports and model load; "
             "CPU of all its processes; RSS of the largest)"
         )
+    if "alone" in results.get("html", {}):
+        print("  (HTML rows: timed in one process taking turns page by page; RSS of each alone)")
     if "html" in results and "trafilatura" in results:
         mine, theirs = results["html"]["corpora"], results["trafilatura"]["corpora"]
         parts = [f"{c} {theirs[c] / mine[c]:.2f}x" for c in mine if mine[c] and c in theirs]
@@ -413,7 +432,9 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=50, help="HTML pages per corpus (50)")
     parser.add_argument("--rows", default=",".join(ROWS), help="rows to run, comma-separated")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
-    parser.add_argument("--only", choices=[*ROWS, "same"], help="measure one row, print JSON")
+    parser.add_argument(
+        "--only", choices=[*ROWS, "html-pair", "same"], help="measure one row, print JSON"
+    )
     args = parser.parse_args()
     if args.only:
         print(json.dumps(measure(args.only, args)))
@@ -428,6 +449,11 @@ def main() -> int:
     for row in args.rows.split(","):
         print(f"measuring {row} ...", file=sys.stderr, flush=True)
         results[row] = in_child(row, passed_on(args))
+    if {"html", "trafilatura"} <= results.keys():
+        print("timing html and trafilatura in turns ...", file=sys.stderr, flush=True)
+        for row, figures in in_child("html-pair", passed_on(args)).items():
+            alone = results[row]
+            results[row] = {**figures, "rss_mb": alone["rss_mb"], "alone": alone}
     if {"per-call", "batched"} <= results.keys():
         print("comparing clean_document with clean_many ...", file=sys.stderr, flush=True)
         same = in_child("same", passed_on(args))
