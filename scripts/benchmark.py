@@ -42,6 +42,8 @@ first ``--pages`` pages of each corpus under ``--datasets``.
 The outputs of ``clean(text)`` and ``clean_many`` are checked to be the same
 text (digests of the timed runs), and, on the distinct pages, the same
 debris probabilities (``clean_document``, which ``clean`` returns the text of).
+Last, the CPU time per page of ``clean_many`` on generated pages of
+``--lines`` lines and ten times as many, to show that it grows linearly.
 Throughput inside datatrove and Ray Data (``StripperBatch`` on a local
 ``ray.init(num_cpus=2)``): ``scripts/benchmark_engines.py``.
 """
@@ -304,10 +306,28 @@ def same_outputs(pages: list[str]) -> dict:
     return {"pages": len(pages), "texts differ": texts, "probabilities differ": probabilities}
 
 
+def by_length(lines: int) -> dict:
+    """CPU milliseconds per document of ``clean_many`` on generated pages of
+    ``lines`` lines and of ten times as many: time grows linearly with length."""
+    from stripper import Stripper
+
+    stripper = Stripper()
+    list(stripper.clean_many(generate_pages(20, lines, seed=3)))  # warm-up
+    figures = {}
+    for count, length, seed in ((300, lines, 1), (30, lines * 10, 2)):
+        pages = generate_pages(count, length, seed)
+        cpu = timed(lambda pages=pages: list(stripper.clean_many(pages)))[1]
+        figures[length] = cpu / count * 1e3
+    return figures
+
+
 def measure(row: str, args: argparse.Namespace) -> dict:
     """One row's figures (run in a child process of its own)."""
     from threadpoolctl import threadpool_limits
 
+    if row == "length":
+        with threadpool_limits(1):
+            return by_length(args.lines)
     if row == "same":
         pages, distinct, _ = text_pages(args)
         return same_outputs(pages[:distinct])
@@ -433,7 +453,7 @@ def main() -> int:
     parser.add_argument("--rows", default=",".join(ROWS), help="rows to run, comma-separated")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument(
-        "--only", choices=[*ROWS, "html-pair", "same"], help="measure one row, print JSON"
+        "--only", choices=[*ROWS, "html-pair", "same", "length"], help="measure one row, print JSON"
     )
     args = parser.parse_args()
     if args.only:
@@ -445,7 +465,7 @@ def main() -> int:
         "(other programs slow the wall times more than the CPU times)",
         flush=True,
     )
-    results, same = {}, None
+    results, same, length = {}, None, None
     for row in args.rows.split(","):
         print(f"measuring {row} ...", file=sys.stderr, flush=True)
         results[row] = in_child(row, passed_on(args))
@@ -457,6 +477,9 @@ def main() -> int:
     if {"per-call", "batched"} <= results.keys():
         print("comparing clean_document with clean_many ...", file=sys.stderr, flush=True)
         same = in_child("same", passed_on(args))
+    if "batched" in results:
+        print("timing clean_many on pages ten times longer ...", file=sys.stderr, flush=True)
+        length = in_child("length", passed_on(args))
     print_table(results)
     print(f"load average at end {os.getloadavg()[0]:.2f}")
     if same is not None:
@@ -467,6 +490,13 @@ def main() -> int:
             f"pages, texts differ on {same['texts differ']}, probabilities on "
             f"{same['probabilities differ']}"
         )
+    if length is not None:
+        (short, short_ms), (long, long_ms) = length.items()
+        print(
+            f"clean_many, CPU time per generated page: {short_ms:.2f} ms at {short} lines, "
+            f"{long_ms:.2f} ms at {long} lines ({long_ms / short_ms:.1f} times for 10 times "
+            "the length)"
+        )
     met = targets(results)
     print("issue 15's targets, on CPU time (one core):")
     for t in met:
@@ -476,6 +506,7 @@ def main() -> int:
         )
     if args.json:
         figures = {"rows": results, "same outputs": same, "targets": met}
+        figures["CPU ms per page by length"] = length
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     return 0
 
