@@ -51,6 +51,7 @@ from .records import (
     output_record,
     parquet_output_schema,
     read_records,
+    site_of,
 )
 
 
@@ -197,38 +198,50 @@ def _utf8_size(text: str) -> int:
 
 
 def clean_texts(
-    stripper: Stripper, texts: Sequence[str], seconds: float | None
+    stripper: Stripper,
+    texts: Sequence[str],
+    seconds: float | None,
+    sites: Sequence[str | None] | None = None,
 ) -> list[Cleaned | BaseException]:
-    """Clean texts together (fast), each in its `verbatim` form; once that
-    overruns one document's ``seconds`` or fails, clean them one by one, so
-    only the document at fault is over budget or failed."""
+    """Clean texts together (fast), each as its site and in its `verbatim`
+    form; once that overruns one document's ``seconds`` or fails, clean them
+    one by one, so only the document at fault is over budget or failed."""
     if not texts:
         return []
+    sites = [None] * len(texts) if sites is None else sites
     try:
         with time_limit(seconds):
-            together = list(stripper.clean_many(texts))
+            together = list(stripper.clean_many(texts, sites))
         return [verbatim(t, c) for t, c in zip(texts, together)]
     except Exception as error:  # noqa: BLE001 - found out document by document below
         if len(texts) == 1:
             return [error]
     results: list[Cleaned | BaseException] = []
-    for text in texts:
+    for text, site in zip(texts, sites):
         try:
             with time_limit(seconds):
-                results.append(verbatim(text, stripper.clean_document(text)))
+                results.append(verbatim(text, stripper.clean_document(text, site)))
         except Exception as error:  # noqa: BLE001 - a bug must not stop the other files
             results.append(error)
     return results
 
 
-def clean_page(stripper: Stripper, page: bytes | str, seconds: float | None) -> Cleaned:
-    """Clean one HTML page within ``seconds`` (`OverBudget` past them)."""
+def clean_page(
+    stripper: Stripper, page: bytes | str, seconds: float | None, site: str | None = None
+) -> Cleaned:
+    """Clean one HTML page of ``site`` within ``seconds`` (`OverBudget` past them)."""
     with time_limit(seconds):
-        return stripper.clean_html_document(page)
+        return stripper.clean_html_document(page, site)
 
 
 def clean_data(
-    stripper: Stripper, data: bytes, kind: Kind, source: str, tally: Tally, budget: Budget
+    stripper: Stripper,
+    data: bytes,
+    kind: Kind,
+    source: str,
+    tally: Tally,
+    budget: Budget,
+    site: str | None = None,
 ) -> Cleaned | None:
     """Decode (or render, for HTML) and clean one document of standard input.
 
@@ -237,12 +250,12 @@ def clean_data(
     """
     try:
         if kind == "html":
-            return clean_page(stripper, page_input(data), budget.max_seconds)
+            return clean_page(stripper, page_input(data), budget.max_seconds, site)
         text = decode_data(data, source, tally)
         if text is None:
             return None
         budget.check_lines(text)
-        (result,) = clean_texts(stripper, [text], budget.max_seconds)
+        (result,) = clean_texts(stripper, [text], budget.max_seconds, [site])
         if isinstance(result, BaseException):
             raise result
         return result
@@ -317,6 +330,7 @@ class FileJob:
     output: Path
     budget: Budget
     report: bool
+    site: str | None = None  #: cleaned as a page of this site (`Session.site_of`)
 
 
 def clean_files(stripper: Stripper, jobs: list[FileJob]) -> Tally:
@@ -344,7 +358,12 @@ def clean_files(stripper: Stripper, jobs: list[FileJob]) -> Tally:
         else:
             if text is not None:
                 texts.append((job, text))
-    results = clean_texts(stripper, [text for _, text in texts], jobs[0].budget.max_seconds)
+    results = clean_texts(
+        stripper,
+        [text for _, text in texts],
+        jobs[0].budget.max_seconds,
+        [j.site for j, _ in texts],
+    )
     for (job, _), cleaned in zip(texts, results):
         if isinstance(cleaned, OverBudget):
             _file_over_budget(job, str(cleaned), tally)
@@ -362,7 +381,8 @@ def _read_job(stripper: Stripper, job: FileJob, tally: Tally) -> str | None:
     data = read_limited(job.input.path, job.input.compressed, job.budget.max_bytes, warnings)
     tally.warnings += [f"{source}: {warning}" for warning in warnings]
     if job.input.kind == "html":
-        _write_output(job, clean_page(stripper, page_input(data), job.budget.max_seconds), tally)
+        cleaned = clean_page(stripper, page_input(data), job.budget.max_seconds, job.site)
+        _write_output(job, cleaned, tally)
         return None
     text = decode_data(data, source, tally)
     if text is not None:
@@ -493,6 +513,7 @@ class RecordsJob:
     fields: Fields
     budget: Budget
     report: bool
+    outlet: bool = False  #: every record is the adapted outlet's, whatever its ``url``
 
 
 def clean_records(stripper: Stripper, job: RecordsJob) -> Tally:
@@ -537,13 +558,19 @@ def _clean_records(stripper: Stripper, job: RecordsJob) -> Tally:
             results[i] = error
         else:
             texts.append((i, document))
+    sites = {i: site_of(records[i].data.get("url"), job.outlet) for i, _ in texts}
     if job.fields.html is None:
-        cleaned = clean_texts(stripper, [text for _, text in texts], job.budget.max_seconds)
+        cleaned = clean_texts(
+            stripper,
+            [text for _, text in texts],
+            job.budget.max_seconds,
+            [sites[i] for i, _ in texts],
+        )
         results.update((i, result) for (i, _), result in zip(texts, cleaned))
     else:
         for i, page in texts:
             try:
-                results[i] = clean_page(stripper, page, job.budget.max_seconds)
+                results[i] = clean_page(stripper, page, job.budget.max_seconds, sites[i])
             except Exception as error:  # noqa: BLE001 - one bad page must not fail the others
                 results[i] = error
     return _records_output(stripper, job, records, results)
@@ -638,6 +665,7 @@ class RecordFileJob:
     fields: Fields
     budget: Budget
     report: bool
+    outlet: bool = False  #: every record is the adapted outlet's, whatever its URL
 
 
 def clean_record_file(stripper: Stripper, job: RecordFileJob) -> Tally:
@@ -681,7 +709,7 @@ def _clean_record_file(stripper: Stripper, job: RecordFileJob, tally: Tally) -> 
         max_bytes=budget.max_bytes,
     )
     cleaning = clean_documents(
-        Budgeted(stripper, budget), documents, stats, stripper.config.batch_size
+        Budgeted(stripper, budget), documents, stats, stripper.config.batch_size, job.outlet
     )
     with RecordWriter(job.output, _parquet_schema(job)) as out:
         for document, cleaned in cleaning:
@@ -745,26 +773,29 @@ class Budgeted:
         self.stripper = stripper
         self.budget = budget
 
-    def clean_many(self, texts: Iterable[str]) -> list[Cleaned]:
+    def clean_many(
+        self, texts: Iterable[str], sites: Sequence[str | None] | None = None
+    ) -> list[Cleaned]:
         """Texts cleaned together within one document's seconds; past them
         (or a text over the line budget) `clean_documents` goes one by one."""
         texts = list(texts)
         for text in texts:
             self.budget.check_lines(text)
         with time_limit(self.budget.max_seconds):
-            return [verbatim(t, c) for t, c in zip(texts, self.stripper.clean_many(texts))]
+            together = self.stripper.clean_many(texts, sites)
+            return [verbatim(t, c) for t, c in zip(texts, together)]
 
-    def clean_document(self, text: str) -> Cleaned:
+    def clean_document(self, text: str, site: str | None = None) -> Cleaned:
         try:
             self.budget.check_lines(text)
             with time_limit(self.budget.max_seconds):
-                return verbatim(text, self.stripper.clean_document(text))
+                return verbatim(text, self.stripper.clean_document(text, site))
         except OverBudget as error:
             return _over_budget_result(error)
 
-    def clean_html_document(self, page: str | bytes) -> Cleaned:
+    def clean_html_document(self, page: str | bytes, site: str | None = None) -> Cleaned:
         try:
-            return clean_page(self.stripper, page, self.budget.max_seconds)
+            return clean_page(self.stripper, page, self.budget.max_seconds, site)
         except OverBudget as error:
             return _over_budget_result(error)
 

@@ -320,6 +320,19 @@ def _add_clean(commands: argparse._SubParsersAction) -> None:
     _add_input_options(clean)
     model = clean.add_argument_group("model")
     _add_model_options(model)
+    model.add_argument(
+        "--outlet",
+        metavar="NAME",
+        help="every input is a page of NAME, the outlet the --model was adapted to "
+        "(default: the pages whose URL host the adapted model names)",
+    )
+    model.add_argument(
+        "--templates",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="count each site's pages first (a folder, a URL host), so lines its pages "
+        "share weigh as template (default: on)",
+    )
     run = clean.add_argument_group("running")
     run.add_argument(
         "--workers",
@@ -635,11 +648,29 @@ def _clean_command(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         report=Path(args.report) if args.report else None,
         workers=args.workers,
         quiet=args.quiet,
+        outlet=args.outlet is not None,
+        templates=args.templates,
     )
+    if args.outlet is not None:
+        _check_outlet(stripper, args.outlet, parser)
     session = Session(settings, stripper)
     if args.paths == ["-"]:
         return session.run_stdin()
     return session.run(args.paths)
+
+
+def _check_outlet(stripper: Stripper, outlet: str, parser: argparse.ArgumentParser) -> None:
+    """--outlet NAME needs a model adapted to NAME (exit code 2 otherwise)."""
+    from ..models.files import ModelError
+
+    try:
+        adapted = getattr(stripper.model, "outlet", None)
+    except ModelError as error:
+        parser.error(f"cannot load the model: {error}")
+    if adapted is None:
+        parser.error(f"--outlet {outlet}: the model is not adapted to an outlet (see 'adapt')")
+    if adapted != outlet:
+        parser.error(f"--outlet {outlet}: the model is adapted to {adapted!r}")
 
 
 def _check_clean(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:

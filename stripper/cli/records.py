@@ -45,6 +45,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, Literal
+from urllib.parse import urlsplit
 
 from .outputs import lock_temp_file
 
@@ -708,14 +709,35 @@ def _row_document(data: dict, column: str, kind: str, source: str) -> Document |
 # -- cleaning -----------------------------------------------------------------------
 
 
+def site_of(url: object, outlet: bool = False) -> str | None:
+    """The site a document is cleaned as: ``"*"`` if every document is the
+    adapted model's outlet's (``clean --outlet``), else its URL's host (None
+    without one). An adapted model scores the documents of its hosts; the
+    templates a batch teaches are counted per site.
+
+    >>> site_of("https://www.Example.com/a?b"), site_of(None), site_of("x", outlet=True)
+    ('www.example.com', None, '*')
+    """
+    if outlet:
+        return "*"
+    if not isinstance(url, str):
+        return None
+    try:
+        return urlsplit(url).hostname or None
+    except ValueError:  # a malformed address is no site
+        return None
+
+
 def clean_documents(
     stripper: Stripper,
     documents: Iterable[Document],
     stats: ReadStats | None = None,
     batch_size: int = 64,
+    outlet: bool = False,
 ) -> Iterator[tuple[Document, Cleaned]]:
     """Each document with its cleaned version, in order; text goes through
-    `Stripper.clean_many` in batches, pages one at a time.
+    `Stripper.clean_many` in batches, pages one at a time, each as its site
+    (`site_of`).
 
     A document whose cleaning fails is named in ``stats.bad`` and left out;
     the others go on.
@@ -725,26 +747,30 @@ def clean_documents(
     for document in documents:
         batch.append(document)
         if len(batch) >= batch_size:
-            yield from _clean_batch(stripper, batch, stats)
+            yield from _clean_batch(stripper, batch, stats, outlet)
             batch = []
-    yield from _clean_batch(stripper, batch, stats)
+    yield from _clean_batch(stripper, batch, stats, outlet)
 
 
 def _clean_batch(
-    stripper: Stripper, batch: list[Document], stats: ReadStats
+    stripper: Stripper, batch: list[Document], stats: ReadStats, outlet: bool
 ) -> Iterator[tuple[Document, Cleaned]]:
     texts = [d for d in batch if d.kind == "text"]
+    sites = [site_of(d.url, outlet) for d in texts]
     try:
         cleaned: dict[int, Cleaned | Exception] = dict(
-            zip(map(id, texts), stripper.clean_many(d.content for d in texts))  # type: ignore[misc]
+            zip(map(id, texts), stripper.clean_many([d.content for d in texts], sites))  # type: ignore[misc]
         )
     except Exception:  # noqa: BLE001 - find the document that failed, one at a time
-        cleaned = {id(d): _attempt(stripper.clean_document, d.content) for d in texts}
+        cleaned = {
+            id(d): _attempt(stripper.clean_document, d.content, site)
+            for d, site in zip(texts, sites)
+        }
     for document in batch:
         result = (
             cleaned[id(document)]
             if document.kind == "text"
-            else _attempt(clean_page, stripper, document)
+            else _attempt(clean_page, stripper, document, site_of(document.url, outlet))
         )
         if isinstance(result, Exception):
             stats.add_bad(document.source, f"cleaning failed: {_why(result)}", document.url)
@@ -752,10 +778,10 @@ def _clean_batch(
             yield document, result
 
 
-def clean_page(stripper: Stripper, document: Document) -> Cleaned:
+def clean_page(stripper: Stripper, document: Document, site: str | None = None) -> Cleaned:
     """A page's article text (and its declared title), the page decoded with
     its HTTP charset first."""
-    return stripper.clean_html_document(document.page())
+    return stripper.clean_html_document(document.page(), site)
 
 
 def _attempt(clean: Any, *arguments: Any) -> Any:

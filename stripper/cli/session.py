@@ -68,6 +68,7 @@ from .jobs import (
 )
 from .names import Kind, output_path
 from .outputs import Busy, PartialOutput, ReportWriter, remove_orphans
+from .templates import file_site, learn_sites
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -211,6 +212,8 @@ class Settings:
     report: Path | None = None
     workers: int = 1
     quiet: bool = False
+    outlet: bool = False  #: every document is the adapted model's outlet's (``--outlet``)
+    templates: bool = True  #: count each site's pages first (`stripper.cli.templates`)
 
 
 Plan = list[tuple[InputFile, Path]]
@@ -283,6 +286,8 @@ class Session:
         plan = self.plan(found.inputs)
         if plan:
             ensure_model(self.stripper)
+            if self.settings.templates:  # all inputs, so a resumed run cleans as a whole one
+                learn_sites(self.stripper, found.inputs, self.settings.fields, self.settings.outlet)
             self.execute(plan)
             self.remove_orphans()
         self.summarise()
@@ -358,7 +363,8 @@ class Session:
         try:
             with _maybe_report(self.settings.report) as self.report:
                 report = self.settings.report is not None
-                jobs = [FileJob(i, o, self.budget, report) for i, o in files]
+                outlet = self.settings.outlet
+                jobs = [FileJob(i, o, self.budget, report, file_site(i, outlet)) for i, o in files]
                 size = self.stripper.config.batch_size
                 chunks = file_chunks(jobs, workers, size, self.stripper.config.chunk_bytes)
                 results = runner.map(clean_files, chunks, files_crashed)
@@ -366,7 +372,9 @@ class Session:
                     self.absorb(tally)
                     self._advance(len(chunk))
                 fields = self.settings.fields
-                record_jobs = [RecordFileJob(i, o, fields, self.budget, report) for i, o in records]
+                record_jobs = [
+                    RecordFileJob(i, o, fields, self.budget, report, outlet) for i, o in records
+                ]
                 for tally in runner.map(clean_record_file, record_jobs, record_file_crashed):
                     self.absorb(tally)
                     self._advance()
@@ -440,7 +448,8 @@ class Session:
 
         def make(lines: list[tuple[int, bytes]], first: int) -> RecordsJob:
             report = self.settings.report is not None
-            return RecordsJob(source, lines, first, self.settings.fields, self.budget, report)
+            fields, outlet = self.settings.fields, self.settings.outlet
+            return RecordsJob(source, lines, first, fields, self.budget, report, outlet)
 
         lines = iter_raw_lines(stream)
         done_records = sum(bool(raw.strip()) for _, raw in itertools.islice(lines, skip))
@@ -508,7 +517,8 @@ class Session:
             return Tally().fail(STDIN, f"over the {limit:,}-byte limit (raise it with --max-bytes)")
         tally = Tally()
         kind = self.settings.kind or "text"
-        cleaned = clean_data(self.stripper, data, kind, STDIN, tally, self.budget)
+        site = "*" if self.settings.outlet else None
+        cleaned = clean_data(self.stripper, data, kind, STDIN, tally, self.budget, site)
         if cleaned is not None:
             stdout.write(cleaned.text.encode("utf-8"))
             tally.add(cleaned, STDIN, self.settings.report is not None)
