@@ -50,9 +50,11 @@ def site_groups(sites: list[str], min_pages: int) -> list[int]:
     return [i for i, s in enumerate(sites) if s not in NO_SITE and count[s] >= min_pages]
 
 
-def alone_and_taught(documents: list, sites: list[str], html: bool) -> tuple[list, list]:
+def alone_and_taught(
+    documents: list, sites: list[str], html: bool, model: Path | None = None
+) -> tuple[list, list]:
     """Each document's text cleaned alone, and with its site's pages learnt first."""
-    alone, learner = Stripper(), Stripper()
+    alone, learner = Stripper(model=model), Stripper(model=model)
     for document, site in zip(documents, sites):
         learner.learn(document, site, html=html)
     if html:
@@ -88,7 +90,7 @@ def corpus_rows(args: argparse.Namespace) -> None:
                 references = [page_reference(pages[i]) for i in chosen]
             if not chosen:
                 continue
-            alone, taught = alone_and_taught(documents, sites, mode == "html")
+            alone, taught = alone_and_taught(documents, sites, mode == "html", args.model)
             a, t = score(alone, references), score(taught, references)
             print(
                 f"| {corpus}{mark} | {mode} | {len(set(sites))} | {len(chosen)} "
@@ -150,7 +152,7 @@ def generated_rows(args: argparse.Namespace) -> None:
         site = f"courier{n}.example"
         batch = outlet_pages(rng, name, rng.sample(bodies, min(len(bodies), 40)), args.pages)
         texts = ["\n".join(line for line, _, _ in page) + "\n" for page in batch]
-        alone, learner = Stripper(), Stripper()
+        alone, learner = Stripper(model=args.model), Stripper(model=args.model)
         for text in texts:
             learner.learn(text, site)
         for setting, stripper in (("alone", alone), ("with the site learnt", learner)):
@@ -185,6 +187,7 @@ def main() -> int:
     parser.add_argument("--outlets", type=int, default=10, help="generated outlets")
     parser.add_argument("--pages", type=int, default=20, help="pages per generated outlet")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--model", type=Path, help="a text model (default: the shipped one)")
     args = parser.parse_args()
     corpus_rows(args)
     generated_rows(args)
