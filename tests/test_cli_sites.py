@@ -91,8 +91,8 @@ def test_a_folders_pages_are_cleaned_with_what_its_other_pages_share(tmp_path: P
     for name, page in pages.items():
         (site / name).write_text(page, encoding="utf-8")
     learnt, alone = tmp_path / "learnt.jsonl", tmp_path / "alone.jsonl"
-    assert run("clean", site, "-o", tmp_path / "a", "--report", learnt).code == 0
-    assert run("clean", site, "-o", tmp_path / "b", "--report", alone, "--no-templates").code == 0
+    assert run("clean", site, "-o", tmp_path / "a", "--report", learnt, "--templates").code == 0
+    assert run("clean", site, "-o", tmp_path / "b", "--report", alone).code == 0  # texts: off
     learner = Stripper()
     for page in pages.values():
         learner.learn(page, str(site))
@@ -121,3 +121,37 @@ def test_a_lone_file_in_its_folder_is_cleaned_as_without_templates(tmp_path: Pat
     (tmp_path / "one.txt").write_text(page, encoding="utf-8")
     assert run("clean", tmp_path).code == 0
     assert (tmp_path / "one.clean.txt").read_text() == Stripper().clean(page)
+
+
+def test_a_folders_web_pages_are_cleaned_with_what_its_other_pages_share_by_default(
+    tmp_path: Path, run
+) -> None:
+    site = tmp_path / "riverside"
+    site.mkdir()
+    pages = {}
+    for k, (title, story) in enumerate(STORIES):
+        pages[f"{k}.html"] = (
+            "<html><body><nav><a href='/'>Riverside Times</a> <a href='/news'>News</a></nav>"
+            f"<h1>{title}</h1><p>{story}</p><p>{PARAGRAPH}</p>"
+            "<div><h3>You might also like</h3><p>Read more from Riverside</p></div>"
+            "</body></html>"
+        )
+        (site / f"{k}.html").write_text(pages[f"{k}.html"], encoding="utf-8")
+    learnt, alone = tmp_path / "learnt.jsonl", tmp_path / "alone.jsonl"
+    assert run("clean", site, "-o", tmp_path / "a", "--report", learnt).code == 0
+    assert run("clean", site, "-o", tmp_path / "b", "--report", alone, "--no-templates").code == 0
+    learner = Stripper()
+    for page in pages.values():
+        learner.learn(page, str(site), html=True)
+    taught = {Path(e["source"]).name: e for e in map(json.loads, learnt.read_text().splitlines())}
+    single = {Path(e["source"]).name: e for e in map(json.loads, alone.read_text().splitlines())}
+    for name, page in pages.items():
+        expected = learner.clean_html_document(page, str(site))
+        assert [line["p"] for line in taught[name]["lines"]] == pytest.approx(
+            [v.probability for v in expected.verdicts], abs=1e-4
+        )
+        plain_page = Stripper().clean_html_document(page)
+        assert [line["p"] for line in single[name]["lines"]] == pytest.approx(
+            [v.probability for v in plain_page.verdicts], abs=1e-4
+        )
+    assert taught != single

@@ -329,9 +329,8 @@ def _add_clean(commands: argparse._SubParsersAction) -> None:
     model.add_argument(
         "--templates",
         action=argparse.BooleanOptionalAction,
-        default=True,
         help="count each site's pages first (a folder, a URL host), so lines its pages "
-        "share weigh as template (default: on)",
+        "share weigh as template; --templates counts texts too (default: web pages only)",
     )
     run = clean.add_argument_group("running")
     run.add_argument(

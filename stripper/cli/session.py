@@ -213,7 +213,7 @@ class Settings:
     workers: int = 1
     quiet: bool = False
     outlet: bool = False  #: every document is the adapted model's outlet's (``--outlet``)
-    templates: bool = True  #: count each site's pages first (`stripper.cli.templates`)
+    templates: bool | None = None  #: count sites' pages first: web pages (None), all, none
 
 
 Plan = list[tuple[InputFile, Path]]
@@ -286,8 +286,11 @@ class Session:
         plan = self.plan(found.inputs)
         if plan:
             ensure_model(self.stripper)
-            if self.settings.templates:  # all inputs, so a resumed run cleans as a whole one
-                learn_sites(self.stripper, found.inputs, self.settings.fields, self.settings.outlet)
+            if self.settings.templates is not False:  # all inputs: a resume cleans as a whole
+                fields, outlet = self.settings.fields, self.settings.outlet
+                learn_sites(
+                    self.stripper, found.inputs, fields, outlet, bool(self.settings.templates)
+                )
             self.execute(plan)
             self.remove_orphans()
         self.summarise()
