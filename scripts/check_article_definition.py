@@ -9,7 +9,11 @@ definition recognises, how many
 documents without one (empty gold) it would wrongly count as articles, and
 how many short-gold pages (a photo caption, a title) it counts.
 
-    python scripts/check_article_definition.py
+With ``--emptied``, it then cleans Dragnet and L3S-GN1 (never trained on)
+with the shipped text model and sorts the articles that came out empty by
+why the rescue did not keep them.
+
+    python scripts/check_article_definition.py --emptied
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from stripper import Config
+from stripper import Config, Stripper
 from stripper.features.words import word_counts
 from stripper.html.blocks import html_to_text
 from stripper.models.prose import is_article
@@ -57,6 +61,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--words", type=int, default=50, help="gold words of an article")
+    parser.add_argument("--emptied", action="store_true", help="why articles came out empty")
     args = parser.parse_args()
     config = Config()
     counts: dict[str, list[int]] = {}
@@ -77,7 +82,38 @@ def main() -> int:
     for name, (a, a_found, s, s_found, e, e_found) in counts.items():
         share = f"{a_found / a:.3f}" if a else "–"
         print(f"| {name} | {a_found} of {a} ({share}) | {s_found} of {s} | {e_found} of {e} |")
+    if args.emptied:
+        print()
+        emptied(args.cache, args.words, config)
     return 0
+
+
+def emptied(cache: Path, least: int, config: Config) -> None:
+    """Why the measure-only corpora's emptied articles were not rescued."""
+    stripper = Stripper()
+    print(
+        "| corpus | rendering | emptied | rendering holds < 1/10 of the gold's words |"
+        f" gold < {least} words | no article-like prose | article-like |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    for corpus in MEASURE_ONLY:
+        for renderer in ("lxml", "inscriptis"):
+            cached = read_cache(cache, corpus, (renderer,))
+            docs = cached.documents[renderer]
+            outputs = stripper.clean_many("\n".join(doc.lines) for doc in docs)
+            reasons = [0, 0, 0, 0]
+            for doc, ref, out in zip(docs, cached.references, outputs):
+                if not ref.gold or not ref.gold.strip() or out.text.strip():
+                    continue
+                words = gold_words(ref.gold, config)
+                if gold_words("\n".join(doc.lines), config) < words / 10:
+                    reasons[0] += 1
+                elif words < least:
+                    reasons[1] += 1
+                else:
+                    reasons[3 if is_article(list(doc.lines), config) else 2] += 1
+            cells = " | ".join(str(n) for n in reasons)
+            print(f"| {corpus} | {renderer} | {sum(reasons)} | {cells} |")
 
 
 if __name__ == "__main__":
