@@ -159,13 +159,9 @@ def best_segments(
     minus its lowest earlier value peaks, and starts at that lowest point."""
     before = np.zeros(len(gain) + 1)  # sum of gain before each line (and after the last)
     np.cumsum(gain, out=before[1:])
-    lowest = before[:-1].copy()  # lowest of `before` in the document up to each line
-    first = starts[doc_of]
-    step = 1
-    while step < len(gain):  # a log-step running minimum that stops at document starts
-        reach = np.flatnonzero(np.arange(step, len(gain)) - step >= first[step:]) + step
-        lowest[reach] = np.minimum(lowest[reach], lowest[reach - step])
-        step *= 2
+    lowest = np.empty(len(gain))  # lowest of `before` in the document up to each line
+    for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
+        np.minimum.accumulate(before[a:b], out=lowest[a:b])
     rise = before[1:] - lowest
     opening = starts[:-1]
     filled = opening < starts[1:]  # documents with lines

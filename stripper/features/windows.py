@@ -25,14 +25,15 @@ def neighbours(
     """
     values = values.astype(np.float32).reshape(len(values), -1)
     n, k = values.shape
-    index = np.arange(n)
-    first, end = starts[doc_of], starts[doc_of + 1]
+    # Each document laid out between ``window`` rows of ``missing`` on either
+    # side, so a line's neighbours are the rows around it, edges included.
+    place = np.arange(n) + window * (2 * np.asarray(doc_of) + 1)
+    padded = np.full((n + 2 * window * (len(starts) - 1), k), missing, dtype=np.float32)
+    padded[place] = values
     offsets = [offset for offset in range(-window, window + 1) if offset]
     out = np.empty((n, len(offsets), k), dtype=np.float32)
     for j, offset in enumerate(offsets):
-        source = index + offset
-        inside = (source >= first) & (source < end)
-        out[:, j] = np.where(inside[:, None], values[np.clip(source, 0, max(n - 1, 0))], missing)
+        out[:, j] = padded[place + offset]
     return out.reshape(n, len(offsets) * k)
 
 
