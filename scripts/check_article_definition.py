@@ -10,7 +10,7 @@ documents without one (empty gold) it would wrongly count as articles, and
 how many short-gold pages (a photo caption, a title) it counts.
 
 With ``--emptied``, it then cleans Dragnet and L3S-GN1 (never trained on)
-with the shipped text model and sorts the articles that came out empty by
+with the shipped models, text and HTML, and sorts the articles that came out empty by
 why the rescue did not keep them.
 
     python scripts/check_article_definition.py --emptied
@@ -27,7 +27,7 @@ from stripper import Config, Stripper
 from stripper.features.words import word_counts
 from stripper.html.blocks import html_to_text
 from stripper.models.prose import is_article
-from stripper.training.corpora import LICENSED, MEASURE_ONLY
+from stripper.training.corpora import DEFAULT_DATASETS, LICENSED, MEASURE_ONLY, iter_corpus
 from stripper.training.labels import iter_labelled
 from stripper.training.measure import DEFAULT_CACHE, read_cache
 
@@ -60,6 +60,7 @@ def documents(cache: Path) -> Iterator[tuple[str, list[str], str | None]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--datasets", type=Path, default=DEFAULT_DATASETS)
     parser.add_argument("--words", type=int, default=50, help="gold words of an article")
     parser.add_argument("--emptied", action="store_true", help="why articles came out empty")
     args = parser.parse_args()
@@ -84,34 +85,42 @@ def main() -> int:
         print(f"| {name} | {a_found} of {a} ({share}) | {s_found} of {s} | {e_found} of {e} |")
     if args.emptied:
         print()
-        emptied(args.cache, args.words, config)
+        emptied(args.cache, args.datasets, args.words, config)
     return 0
 
 
-def emptied(cache: Path, least: int, config: Config) -> None:
-    """Why the measure-only corpora's emptied articles were not rescued."""
+def emptied(cache: Path, datasets: Path, least: int, config: Config) -> None:
+    """Why the measure-only corpora's emptied articles were not rescued, in
+    each text rendering and in the HTML mode (its lines: the page's blocks)."""
     stripper = Stripper()
     print(
-        "| corpus | rendering | emptied | rendering holds < 1/10 of the gold's words |"
+        "| corpus | input | emptied | input holds < 1/10 of the gold's words |"
         f" gold < {least} words | no article-like prose | article-like |"
     )
     print("|---|---|---|---|---|---|---|")
     for corpus in MEASURE_ONLY:
-        for renderer in ("lxml", "inscriptis"):
-            cached = read_cache(cache, corpus, (renderer,))
-            docs = cached.documents[renderer]
-            outputs = stripper.clean_many("\n".join(doc.lines) for doc in docs)
+        for renderer in ("lxml", "inscriptis", "html"):
+            if renderer == "html":
+                pages = list(iter_corpus(datasets / corpus))
+                docs = [html_to_text(page.html).splitlines() for page in pages]
+                outputs = [stripper.clean_html(page.html) for page in pages]
+                golds = [page.gold for page in pages]
+            else:
+                cached = read_cache(cache, corpus, (renderer,))
+                docs = [list(doc.lines) for doc in cached.documents[renderer]]
+                outputs = [c.text for c in stripper.clean_many("\n".join(d) for d in docs)]
+                golds = [ref.gold for ref in cached.references]
             reasons = [0, 0, 0, 0]
-            for doc, ref, out in zip(docs, cached.references, outputs):
-                if not ref.gold or not ref.gold.strip() or out.text.strip():
+            for lines, gold, out in zip(docs, golds, outputs):
+                if not gold or not gold.strip() or out.strip():
                     continue
-                words = gold_words(ref.gold, config)
-                if gold_words("\n".join(doc.lines), config) < words / 10:
+                words = gold_words(gold, config)
+                if gold_words("\n".join(lines), config) < words / 10:
                     reasons[0] += 1
                 elif words < least:
                     reasons[1] += 1
                 else:
-                    reasons[3 if is_article(list(doc.lines), config) else 2] += 1
+                    reasons[3 if is_article(lines, config) else 2] += 1
             cells = " | ".join(str(n) for n in reasons)
             print(f"| {corpus} | {renderer} | {sum(reasons)} | {cells} |")
 
