@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+import stripper
 from stripper.features.dom import DOM_NAMES, dom_features
 from stripper.html.blocks import page_blocks
 from stripper.html.flags import WORD_FLAGS
@@ -123,6 +124,14 @@ def test_a_comment_thread_longer_than_its_article_does_not_become_the_main_text(
     assert _features_of(THREAD_PAGE, COMMENTS[5][:12])["in_main"] == 0
     assert _features_of(THREAD_PAGE, COMMENTS[5][:12])["thread_after_main"] == 1
     assert _features_of(THREAD_PAGE, PARAGRAPHS[1][:30])["thread_after_main"] == 0
+
+
+def test_the_thread_of_a_page_that_declares_itself_a_discussion_is_its_content():
+    declared = '<script type="application/ld+json">{"@type": "DiscussionForumPosting"}</script>'
+    forum = THREAD_PAGE.replace("<body", f"<head>{declared}</head><body", 1)
+    assert _features_of(forum, COMMENTS[5][:12])["thread_after_main"] == 0
+    assert COMMENTS[5] in stripper.clean_html(forum)
+    assert COMMENTS[5] not in stripper.clean_html(THREAD_PAGE)
 
 
 def test_comment_counts_and_page_wide_classes_are_not_threads():

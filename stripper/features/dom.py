@@ -5,7 +5,8 @@ and of its three innermost elements (`stripper.html.flags`), its tag, depth
 and link share, how much of the page's paragraph text its containers hold,
 whether it sits in the page's main container (the deepest element holding
 most paragraph text outside comment threads), and whether it lies in a
-reader-comment thread after the main text.
+reader-comment thread after the main text (never, on a page that declares
+itself a discussion: a forum thread's or a Q&A page's posts are its content).
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ def dom_features(
     # outside reader-comment threads (a long thread outweighs its article)
     share = config.main_container_share
     thread = (chain & THREAD_BIT) != 0
+    if "forum" in blocks.facts.kinds:  # a declared discussion: its thread is the content
+        thread[:] = False
     outside = np.where(thread, 0.0, good)
     if outside.sum() > 0:
         main_score = np.bincount(flat, weights=outside[owner], minlength=size)

@@ -14,8 +14,8 @@ DOM features of its place in the page (`stripper.features.dom`).
 Each stage is fitted on out-of-fold predictions of the stage before it
 (folds grouped by site), and the threshold on out-of-fold predictions of
 the last. Two rules close it: blocks inside a cookie banner outside the
-main text, and blocks of a reader-comment thread after the main text, are
-debris.
+main text, and blocks of a reader-comment thread after the main text (on
+a page that does not declare itself a discussion), are debris.
 """
 
 from __future__ import annotations
