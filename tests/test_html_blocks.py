@@ -134,11 +134,26 @@ def test_the_thread_of_a_page_that_declares_itself_a_discussion_is_its_content()
     assert COMMENTS[5] not in stripper.clean_html(THREAD_PAGE)
 
 
+def test_a_rescued_article_keeps_its_prose_and_not_its_comment_thread():
+    cleaned = stripper.Stripper(threshold=0.0).clean_html_document(THREAD_PAGE)
+    assert cleaned.rescued  # every block scored debris (threshold 0)
+    assert PARAGRAPHS[1] in cleaned.text
+    assert not any(comment in cleaned.text for comment in COMMENTS)
+
+
 def test_comment_counts_and_page_wide_classes_are_not_threads():
     # <body class="comments-open"> wraps everything; "comment-count" is a link
     assert _features_of(THREAD_PAGE, PARAGRAPHS[0][:30])["chain_c_thread"] == 0
     assert _features_of(THREAD_PAGE, "12 comments")["chain_c_thread"] == 0
     assert _features_of(THREAD_PAGE, "12 comments")["chain_c_comment"] == 1
+
+
+def test_a_post_filed_under_topics_named_like_regions_is_not_a_thread():
+    classes = "post type-post category-for-discussion tag-comments tag-sidebar"
+    page = f'<div class="{classes}">' + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "</div>"
+    assert _features_of(page, PARAGRAPHS[2][:30])["chain_c_thread"] == 0
+    assert _features_of(page, PARAGRAPHS[2][:30])["chain_c_side"] == 0
+    assert _features_of(page, PARAGRAPHS[2][:30])["chain_c_content"] == 1
 
 
 def test_a_comment_wrapper_around_the_whole_article_is_not_a_thread():

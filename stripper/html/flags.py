@@ -87,13 +87,16 @@ HIDDEN_BIT = _BIT["hidden"]
 THREAD_BIT = _BIT["c_thread"]
 #: Page-wide wrappers whose class words describe the page, not a region of it.
 _PAGE_TAGS = frozenset({"html", "body"})
+#: Class tokens naming a post's topics (WordPress's ``category-…``, ``tag-…``),
+#: not a region of the page: a post filed under "for-discussion" is no thread.
+_TOPIC_TOKEN = re.compile(r"(?<!\S)(?:category|tag)-\S*")
 
 
 @functools.lru_cache(maxsize=100_000)
 def _word_bits(words: str) -> int:
     """Flag bits of a ``class id role`` string (memoised: pages repeat them)."""
     bits = 0
-    lowered = words.lower()
+    lowered = _TOPIC_TOKEN.sub(" ", words.lower())
     for pattern, bit in _WORD_RES:
         if pattern.search(lowered):
             bits |= bit

@@ -45,14 +45,19 @@ def densest_prose(lines: Sequence[str], debris: np.ndarray, config: Config) -> n
     ``debris`` holds one probability per non-blank line. The block is the
     contiguous run maximising the sum over its lines of √(words + 1) × (the
     median score of the prose lines − the line's score): the prose the model
-    found least like debris, and the lines between.
+    found least like debris, and the lines between. Lines scored 1.0 (by a
+    rule, or beyond doubt) are neither prose nor part of the block: a reader
+    comment thread is never kept for its article.
     """
     prose, words = prose_lines(lines, config)
+    certain = debris >= 1.0  # a rule's verdict (a comment thread, a cookie banner)
+    prose &= ~certain
     keep = np.zeros(len(words), dtype=bool)
     if words[prose].sum() < config.article_words:
         return keep
     pivot = np.median(debris[prose]) + config.prose_margin
     gain = np.sqrt(words + 1) * (pivot - debris)
+    gain[certain] = -(np.abs(gain).sum() + 1.0)  # no run through a certain line pays
     one = np.zeros(len(words), dtype=np.int64)
     start, end = best_segments(gain, one, np.array([0, len(words)]))
     keep[start[0] : end[0] + 1] = True
