@@ -33,8 +33,9 @@ from .corpora import LICENSED, MEASURE_ONLY, Page, iter_corpus, label_page, read
 LABEL_CACHE = Path.home() / ".cache" / "stripper" / "dom-labels"
 #: Where trafilatura's texts of the training pages are kept (`HtmlConfig.teacher`).
 TEACHER_CACHE = Path.home() / ".cache" / "stripper" / "teacher"
-#: Version of the labelling rules, part of the label cache's keys.
-LABELS = "threads-and-openers-debris"
+#: Version of the labelling rules, part of the label cache's keys: change it
+#: whenever what they read changes (comment threads are found by the DOM flags).
+LABELS = "threads-and-openers-debris/declared-discussions-and-topic-classes"
 
 
 @dataclass(frozen=True)
