@@ -87,6 +87,9 @@ class Config:
     # -- never emptying an article (`stripper.models.prose`)
     #: Words from which a line ending like a sentence counts as prose.
     prose_line_words: float = 10.0
+    #: Sentences ending inside a line that make it prose whatever its last
+    #: character (a table cell holding a whole article, its end cut off).
+    prose_inner_sentences: int = 2
     #: Words of prose from which a document counts as an article.
     article_words: float = 50.0
     #: Score above the prose lines' median still inside the densest block.

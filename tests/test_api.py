@@ -168,6 +168,14 @@ def test_an_article_whose_every_line_scores_debris_keeps_its_densest_prose():
     assert all(not v.is_debris for v in cleaned.verdicts if v.number in cleaned.rescued)
 
 
+def test_an_article_in_one_cell_whose_end_is_cut_off_still_counts_as_prose():
+    body = " ".join(ARTICLE.split("\n\n")[2:5])
+    cell = body.rstrip(".") + " Read more"  # a whole article in one line, no final full stop
+    cleaned = Stripper(threshold=0.0).clean_document(f"Home\nNews\n{cell}\nContact us\n")
+    assert cleaned.rescued
+    assert cleaned.text.strip() == cell
+
+
 def test_the_last_line_keeps_its_missing_final_newline(default):
     body = ARTICLE.split("\n\n", 1)[1].split("\n\nShare on Facebook")[0]
     text = "Skip to main content\n\n" + body  # ends with the mayor's quote, no newline

@@ -3,7 +3,8 @@
 A model that has never seen a language or a site can score every line of an
 article as debris. Where a document holds *article-like prose* — lines long
 enough to be sentences (`Config.prose_line_words` words) that end like a
-sentence, together at least `Config.article_words` words — and every line
+sentence or hold `Config.prose_inner_sentences` sentence ends, together at
+least `Config.article_words` words — and every line
 scored debris, its densest block of prose is kept: the run of lines whose
 debris scores lie lowest against the document's own, weighted by words.
 Pages without such prose (error pages, parked domains, link lists) stay empty.
@@ -11,6 +12,7 @@ Pages without such prose (error pages, parked domains, link lists) stay empty.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -22,13 +24,21 @@ from ..features.words import word_counts
 
 #: Closing quotes and brackets a sentence may end behind.
 _CLOSING = "\"'”’»)]」』】）"
+#: A sentence ending inside a line: its mark, then a space (or a CJK full stop).
+_INNER_END = re.compile(f"[{re.escape(SENTENCE_MARKS)}][{re.escape(_CLOSING)}]*\\s|[。！？]")
 
 
 def prose_lines(lines: Sequence[str], config: Config) -> np.ndarray:
-    """Which non-blank lines read as sentences of prose, and their words."""
+    """Which non-blank lines read as sentences of prose, and their words: a
+    line of `Config.prose_line_words` words that ends like a sentence, or
+    holds `Config.prose_inner_sentences` sentence ends."""
     words = word_counts(lines, config)
     texts = [line.strip().rstrip(_CLOSING) for line in lines if line.strip()]
-    ends = np.array([text[-1:] in SENTENCE_MARKS for text in texts], dtype=bool)
+    inner = config.prose_inner_sentences
+    ends = np.array(
+        [text[-1:] in SENTENCE_MARKS or len(_INNER_END.findall(text)) >= inner for text in texts],
+        dtype=bool,
+    )
     return (words >= config.prose_line_words) & ends, words
 
 
