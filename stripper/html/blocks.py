@@ -160,8 +160,8 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
     for event, element in walker:
         tag = element.tag
         if not isinstance(tag, str):
-            if event == "end" and element.tail:
-                add(element.tail, frames[-1])
+            if event == "end" and (tail := element.tail):
+                add(tail, frames[-1])
             continue
         tag = tag.lower()
         if event == "start":
@@ -193,8 +193,8 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
                 parent[6],
             )
             frames.append(frame)
-            if element.text:
-                add(element.text, frame)
+            if text := element.text:  # (each read of text or tail makes a new string)
+                add(text, frame)
         else:
             frames.pop()
             if tag not in SKIPPED:
@@ -204,8 +204,8 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
                     writer.end_line()
                 if tag == "pre":
                     writer.in_pre -= 1
-            if element.tail:
-                add(element.tail, frames[-1])
+            if tail := element.tail:
+                add(tail, frames[-1])
     writer.end_line()
     lines = writer.out.lines
     while lines and not lines[-1]:
