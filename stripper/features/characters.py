@@ -27,8 +27,8 @@ import numpy as np
 SENTENCE_MARKS = ".!?…。！？｡؟۔।॥።။"
 #: Characters that separate clauses inside a sentence.
 CLAUSE_MARKS = ",、，､،՝፣;；؛"
-_SENTENCE_END = [ord(c) for c in SENTENCE_MARKS]
-_BULLETS = [ord(c) for c in "-•*·–—>»"]
+_SENTENCE_END = np.array(sorted(ord(c) for c in SENTENCE_MARKS))
+_BULLETS = np.array(sorted(ord(c) for c in "-•*·–—>»"))
 #: Stripped from both ends of a line before its first and last characters are read.
 STRIPPED = " \t\u00a0\u200b"
 #: Also stripped from the end before the last character is read.
@@ -176,8 +176,8 @@ def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
     """``table`` at code points ``cp``, and ``beyond(characters)`` for the
     few code points beyond it (emoji, rare scripts)."""
     if not len(cp) or cp.max() < _TABLE_SIZE:
-        return np.take(table, cp)
-    out = np.take(table, np.minimum(cp, _TABLE_SIZE - 1))
+        return table.take(cp)
+    out = table.take(np.minimum(cp, _TABLE_SIZE - 1))
     rare = cp >= _TABLE_SIZE
     distinct, where = np.unique(cp[rare], return_inverse=True)
     out[rare] = beyond([chr(c) for c in distinct.tolist()])[where.ravel()]
@@ -206,7 +206,7 @@ class Characters:
     def of(cls, lines: list[str]) -> Characters:
         text = "\n".join(lines) + "\n" if lines else ""
         cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        ends = np.flatnonzero(cp == 10)
+        ends = (cp == 10).nonzero()[0]
         if len(ends) != len(lines):
             raise ValueError("a line must not contain a line feed")
         starts = np.zeros_like(ends)
@@ -230,7 +230,7 @@ class Characters:
 
     def line_of(self, at: np.ndarray) -> np.ndarray:
         """The line of each code point offset ``at``."""
-        return np.searchsorted(self.ends, at)
+        return self.ends.searchsorted(at)
 
     @property
     def bounds(self) -> np.ndarray:
@@ -241,8 +241,17 @@ class Characters:
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) offsets of the runs of True in ``mask``;
     the text ends with "\n", which is in no run, so runs never cross lines."""
-    edges = np.flatnonzero(np.diff(mask, prepend=False))
+    edge = mask.copy()  # where mask differs from the value before it (False first)
+    np.not_equal(mask[1:], mask[:-1], out=edge[1:])
+    edges = edge.nonzero()[0]
     return edges[0::2], edges[1::2]
+
+
+def _among(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``np.isin(values, codes)`` for sorted ``codes``: one binary search,
+    where `np.isin` compares with each code in turn."""
+    found = codes.take(codes.searchsorted(values), mode="clip")
+    return found == values
 
 
 def first_and_last(lines: Characters, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,14 +264,14 @@ def first_and_last(lines: Characters, at: np.ndarray) -> tuple[np.ndarray, np.nd
     run_start, run_end = runs(strip)
     first = starts.copy()
     lead = strip[starts]  # (an empty line's start is its "\n")
-    first[lead] = run_end[np.searchsorted(run_start, starts[lead])]
+    first[lead] = run_end[run_start.searchsorted(starts[lead])]
     last = ends - 1
     trail = strip[last]  # (an empty line's last is a "\n" too)
-    last[trail] = run_start[np.searchsorted(run_end, ends[trail])] - 1
+    last[trail] = run_start[run_end.searchsorted(ends[trail])] - 1
     closer = (lines.flags & _CLOSER) > 0
     run_start, _ = runs(closer)
     tail = closer[last]
-    last[tail] = run_start[np.searchsorted(run_start, last[tail], side="right") - 1] - 1
+    last[tail] = run_start[run_start.searchsorted(last[tail], side="right") - 1] - 1
     has_first = first < ends
     return np.where(has_first, first, -1), np.where(has_first & (last >= first), last, -1)
 
@@ -275,7 +284,7 @@ def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.n
     safe = np.maximum(chars, 1)
     capital = (lines.flags & _CAPITAL) > 0
     capital[1:] &= (lines.flags[:-1] & _GAP) > 0  # starting a word
-    capitalised = np.bincount(lines.line_of(np.flatnonzero(capital)), minlength=len(lines.starts))
+    capitalised = np.bincount(lines.line_of(capital.nonzero()[0]), minlength=len(lines.starts))
     first, last = first_and_last(lines, content)
     first_flags = np.where(first >= 0, lines.flags[first], 0)
     first = np.where(first >= 0, lines.cp[first], -1)
@@ -285,12 +294,12 @@ def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.n
     unspaced = count["ideograph"] + count["unspaced_alphabet"]
     return {
         "log_chars": np.log1p(chars),
-        "ends_sentence": np.isin(last, _SENTENCE_END),
+        "ends_sentence": _among(last, _SENTENCE_END),
         "ends_colon": last == ord(":"),
         "starts_upper": (first_flags & _UPPER) > 0,
         "starts_lower": (first_flags & _LOWER) > 0,
         "starts_digit": (first_flags & _DIGIT) > 0,
-        "starts_bullet": np.isin(first, _BULLETS),
+        "starts_bullet": _among(first, _BULLETS),
         "upper_share": count["upper"] / letters,
         "digit_share": count["digit"] / safe,
         "punct_share": count["punct"] / safe,

@@ -65,12 +65,12 @@ def sequence_features(features: LineFeatures, line: np.ndarray, config: Config) 
     means, main-block position and comment-thread openers above."""
     doc_of, starts = features.doc_of, features.starts
     score = logit(line).astype(np.float32)
-    means = [windowed_mean(line, doc_of, starts, k) for k in config.running_means]
+    means = windowed_mean(line, doc_of, starts, config.running_means)
     return np.hstack(
         [
             score[:, None],
             neighbours(score, doc_of, starts, config.context_window, MISSING),
-            np.column_stack(means).astype(np.float32),
+            means.astype(np.float32),
             main_block(features, line, config),
             after_opener(features, line, config.thread_article_words),
             features.shape[:, SEQUENCE_OWN_FEATURES],
@@ -86,10 +86,10 @@ def block_context(first: np.ndarray, starts: np.ndarray, config: HtmlConfig) -> 
     width = 2 * config.context_window + len(config.running_means)
     if not n:
         return np.zeros((0, width), np.float32)
-    page = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    page = np.repeat(np.arange(len(starts) - 1), starts[1:] - starts[:-1])
     around = neighbours(first, page, starts, config.context_window, MISSING_BLOCK)
-    means = [windowed_mean(first, page, starts, k) for k in config.running_means]
-    return np.hstack([around, np.column_stack(means).astype(np.float32)])
+    means = windowed_mean(first, page, starts, config.running_means)
+    return np.hstack([around, means.astype(np.float32)])
 
 
 def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.ndarray:
@@ -104,7 +104,7 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     words = np.expm1(features.shape[:, 1]).astype(np.float64)  # log_words is column 1
     weight = np.sqrt(words + 1)
     index = np.arange(len(line))
-    lines = np.diff(features.starts)[features.doc_of]
+    lines = (features.starts[1:] - features.starts[:-1])[features.doc_of]
     start, end = best_segments(
         (config.main_block_debris - line) * weight, features.doc_of, features.starts
     )
@@ -134,7 +134,7 @@ def after_opener(features: LineFeatures, line: np.ndarray, article_words: float)
     opens under an article, a "0 comments" or a share bar's "Comments" link
     sits over one."""
     words = np.expm1(features.shape[:, SHAPE_NAMES.index("log_words")]) * (1.0 - line)
-    total = np.cumsum(words)
+    total = words.cumsum()
     first = features.starts[features.doc_of]
     before = total - words - np.where(first > 0, total[np.maximum(first - 1, 0)], 0.0)
     doc_total = np.bincount(features.doc_of, weights=words, minlength=len(features.starts) - 1)
@@ -158,7 +158,7 @@ def best_segments(
     maximum-sum contiguous run of ``gain``: the run ends where the sum so far
     minus its lowest earlier value peaks, and starts at that lowest point."""
     before = np.zeros(len(gain) + 1)  # sum of gain before each line (and after the last)
-    np.cumsum(gain, out=before[1:])
+    gain.cumsum(out=before[1:])
     lowest = np.empty(len(gain))  # lowest of `before` in the document up to each line
     for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
         np.minimum.accumulate(before[a:b], out=lowest[a:b])
@@ -179,5 +179,5 @@ def best_segments(
 def first_where(mask: np.ndarray, opening: np.ndarray) -> np.ndarray:
     """For each document (its first line ``opening``), the first line where
     ``mask`` holds; every document has one."""
-    hits = np.flatnonzero(mask)
-    return hits[np.searchsorted(hits, opening)]
+    hits = mask.nonzero()[0]
+    return hits[hits.searchsorted(opening)]

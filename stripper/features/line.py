@@ -83,10 +83,10 @@ def featurize(
     flat = list(itertools.chain.from_iterable(documents))
     lines = Characters.of(flat)
     lines_per_doc = np.array([len(lines) for lines in documents], dtype=np.int64)
-    first_line = np.cumsum(lines_per_doc) - lines_per_doc
-    content = np.flatnonzero(~lines.blank)
+    first_line = lines_per_doc.cumsum() - lines_per_doc
+    content = (~lines.blank).nonzero()[0]
     doc_of = np.repeat(np.arange(len(documents)), lines_per_doc)[content]
-    starts = np.searchsorted(doc_of, np.arange(len(documents) + 1))
+    starts = doc_of.searchsorted(np.arange(len(documents) + 1))
     numbers = [content[a:b] - first for a, b, first in zip(starts[:-1], starts[1:], first_line)]
     n = len(content)
     row_of_line = np.full(len(lines.starts), -1)
@@ -145,7 +145,7 @@ def _repetition_features(
     case, quotes, punctuation and spacing do not matter), whether this is
     the first copy, and how close its nearest near copy is (`_near_copies`)."""
     h = tokens.hash
-    first_token = np.cumsum(tokens.per_line) - tokens.per_line
+    first_token = tokens.per_line.cumsum() - tokens.per_line
     position = (np.arange(len(h)) - first_token[tokens.line] + 1).astype(np.uint64)
     plain = _line_sums(h, tokens.per_line)
     ordered = _line_sums(h * position, tokens.per_line)
@@ -168,8 +168,8 @@ def _repetition_features(
 def _line_sums(values: np.ndarray, per_line: np.ndarray) -> np.ndarray:
     """Sum of the uint64 ``values`` of each line's tokens, modulo 2**64."""
     total = np.zeros(len(values) + 1, dtype=np.uint64)
-    np.cumsum(values, out=total[1:])
-    bounds = np.cumsum(per_line)
+    values.cumsum(out=total[1:])
+    bounds = per_line.cumsum()
     return total[bounds] - total[bounds - per_line]
 
 
@@ -219,7 +219,7 @@ def _document_features(
     doc_longest[nonempty] = np.maximum.reduceat(columns["log_chars"], starts[:-1][nonempty])
     chars_vs_longest = columns["log_chars"] - doc_longest[doc_of]
 
-    cum = np.cumsum(words)
+    cum = words.cumsum()
     doc_total = np.add.reduceat(words, starts[:-1][nonempty]) if n else np.zeros(0)
     total = np.zeros(len(starts) - 1)
     total[nonempty] = doc_total
@@ -264,7 +264,7 @@ def _word_runs(tokens: Tokens, doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarr
     word, doc = tokens.pair_word, doc_of[tokens.pair_line]
     new_run = np.ones(len(word), dtype=bool)
     new_run[1:] = (word[1:] != word[:-1]) | (doc[1:] != doc[:-1])
-    return np.cumsum(new_run) - 1, new_run
+    return new_run.cumsum() - 1, new_run
 
 
 def _common_word_share(tokens: Tokens, doc_of: np.ndarray, n: int, k: int) -> np.ndarray:
@@ -278,7 +278,7 @@ def _common_word_share(tokens: Tokens, doc_of: np.ndarray, n: int, k: int) -> np
     order = np.lexsort((-total, run_doc))
     ordered_doc = run_doc[order]
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - np.searchsorted(ordered_doc, ordered_doc)
+    rank[order] = np.arange(len(order)) - ordered_doc.searchsorted(ordered_doc)
     common = (rank < k) & (total > 0)
     hits = np.bincount(tokens.pair_line, weights=common[run] * tokens.pair_count, minlength=n)
     return hits / np.maximum(tokens.per_line, 1)
