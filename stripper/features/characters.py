@@ -145,6 +145,8 @@ class _Tables:
     lower: np.ndarray  #: the lower case (`_properties`)
     kinds: np.ndarray  #: (kinds, classes): the classes of each kind of character
     classes: tuple[str, ...]  #: the classes of `_class_masks`
+    unspaced: np.ndarray  #: per kind, `Characters.unspaced`
+    mark: np.ndarray  #: per kind, a combining mark
 
     def props_of(self, chars: list[str]) -> np.ndarray:
         """The props of characters beyond the table (their kinds are among the
@@ -169,7 +171,12 @@ def _tables() -> _Tables:
     keys, kind = np.unique(packed, return_inverse=True)
     kinds = (keys[:, None] & bits) > 0
     props = flags.astype(np.uint16) | kind.ravel().astype(np.uint16) << 8
-    return _Tables(props, lower, kinds.astype(np.int64), tuple(masks))
+    classes = tuple(masks)
+    kinds = kinds.astype(np.int64)
+    scripts = kinds[:, classes.index("ideograph")]
+    scripts = scripts + 2 * kinds[:, classes.index("unspaced_alphabet")]
+    mark = kinds[:, classes.index("mark")].astype(bool)
+    return _Tables(props, lower, kinds, classes, scripts.astype(np.uint8), mark)
 
 
 def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
@@ -221,11 +228,7 @@ class Characters:
         counts = per_kind @ tables.kinds
         whitespace = counts[:, tables.classes.index("whitespace")] - 1  # not the "\n"
         blank = whitespace == ends - starts
-        classes = tables.classes
-        scripts = tables.kinds[:, classes.index("ideograph")]
-        scripts = scripts + 2 * tables.kinds[:, classes.index("unspaced_alphabet")]
-        unspaced = np.take(scripts.astype(np.uint8), kind)
-        mark = np.take(tables.kinds[:, classes.index("mark")].astype(bool), kind)
+        unspaced, mark = tables.unspaced.take(kind), tables.mark.take(kind)
         return cls(cp, starts, ends, props.astype(np.uint8), unspaced, mark, counts, blank)
 
     def line_of(self, at: np.ndarray) -> np.ndarray:

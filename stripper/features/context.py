@@ -46,7 +46,7 @@ SEQUENCE_OWN_FEATURES = [
 
 def logit(p: np.ndarray) -> np.ndarray:
     """The log-odds of probabilities ``p``, clipped at `LOGIT_CLIP`."""
-    p = np.clip(p, LOGIT_CLIP, 1 - LOGIT_CLIP)
+    p = np.minimum(np.maximum(p, LOGIT_CLIP), 1 - LOGIT_CLIP)  # np.clip, without its wrappers
     return np.log(p / (1 - p))
 
 
@@ -108,7 +108,7 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     start, end = best_segments(
         (config.main_block_debris - line) * weight, features.doc_of, features.starts
     )
-    distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+    distance = _distance(index, start, end)
     columns = [distance == 0, signed_log(distance), (end - start + 1) / lines]
     if config.structure_features:
         confident = np.zeros(len(line) + 1)  # confident debris lines before each line
@@ -120,7 +120,7 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
         start, end = best_segments(
             (config.strict_block_debris - line) * weight, features.doc_of, features.starts
         )
-        distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+        distance = _distance(index, start, end)
         columns += [signed_log(between), distance == 0, signed_log(distance)]
         columns.append((end - start + 1) / lines)
     return np.column_stack(columns).astype(np.float32)
@@ -144,6 +144,12 @@ def after_opener(features: LineFeatures, line: np.ndarray, article_words: float)
     mass = np.where(found, before[np.maximum(last, 0)], 0.0)
     share = mass / np.maximum(doc_total[features.doc_of], 1.0)
     return np.column_stack([np.log1p(mass), share]).astype(np.float32)
+
+
+def _distance(index: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Lines from each line to its segment ``start``..``end`` (``start <= end``):
+    negative before it, positive after it, 0 inside."""
+    return np.minimum(index - start, 0) + np.maximum(index - end, 0)
 
 
 def signed_log(x: np.ndarray) -> np.ndarray:

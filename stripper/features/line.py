@@ -150,9 +150,7 @@ def _repetition_features(
     plain = _line_sums(h, tokens.per_line)
     ordered = _line_sums(h * position, tokens.per_line)
     key = plain * np.uint64(1_000_003) + ordered + doc_of.astype(np.uint64) * np.uint64(998_244_353)
-    _, first, inverse, counts = np.unique(
-        key, return_index=True, return_inverse=True, return_counts=True
-    )
+    first, inverse, counts = _groups(key)
     copies = counts[inverse]
     is_first = (first[inverse] == np.arange(n)).astype(np.float32)
     near, twin = _near_copies(tokens, doc_of, n, config.near_copy_reach)
@@ -163,6 +161,20 @@ def _repetition_features(
         "copy_group": inverse,
         "twin": twin,
     }
+
+
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first index, the inverse and the counts of ``np.unique(keys)``
+    (its ``return_index``, ``return_inverse``, ``return_counts``), in a
+    third of its calls: the per-document cost of `clean` is such calls."""
+    order = keys.argsort(kind="stable")
+    ordered = keys[order]
+    new = np.ones(len(keys), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(keys), dtype=np.intp)
+    inverse[order] = new.cumsum() - 1
+    starts = new.nonzero()[0]
+    return order[new], inverse, np.append(starts[1:], len(keys)) - starts
 
 
 def _line_sums(values: np.ndarray, per_line: np.ndarray) -> np.ndarray:
@@ -244,13 +256,15 @@ def _document_features(
 
     long_line = (words >= config.long_line_words).astype(np.float64)
     long_neighbourhood = windowed_mean(long_line, doc_of, starts, config.long_neighbourhood)
+    some_words = np.maximum(words, 1)
+    runs = _word_runs(tokens, doc_of)
     return {
-        "sentences_per_word": columns["sentences"] / np.maximum(words, 1),
-        "clauses_per_word": columns["clauses"] / np.maximum(words, 1),
-        "common_word_share": _common_word_share(tokens, doc_of, n, config.common_words),
-        "titlecase_share": columns["capitalised_words"] / np.maximum(words, 1),
+        "sentences_per_word": columns["sentences"] / some_words,
+        "clauses_per_word": columns["clauses"] / some_words,
+        "common_word_share": _common_word_share(tokens, runs, doc_of, n, config.common_words),
+        "titlecase_share": columns["capitalised_words"] / some_words,
         "chars_vs_longest": chars_vs_longest,
-        "topic_overlap": _topic_overlap(tokens, doc_of, long_line, n),
+        "topic_overlap": _topic_overlap(tokens, runs, long_line, n),
         "words_before_share": words_before_share,
         "long_neighbourhood": long_neighbourhood,
         "quote_style_gap": quote_style_gap,
@@ -267,11 +281,13 @@ def _word_runs(tokens: Tokens, doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return new_run.cumsum() - 1, new_run
 
 
-def _common_word_share(tokens: Tokens, doc_of: np.ndarray, n: int, k: int) -> np.ndarray:
+def _common_word_share(
+    tokens: Tokens, runs: tuple[np.ndarray, np.ndarray], doc_of: np.ndarray, n: int, k: int
+) -> np.ndarray:
     """Share of a line's tokens among its document's ``k`` most frequent words
     (numbers and words seen once aside): the function words of prose in any
-    language, which menus and link lists lack."""
-    run, new_run = _word_runs(tokens, doc_of)
+    language, which menus and link lists lack; ``runs``: `_word_runs`."""
+    run, new_run = runs
     total = np.bincount(run, weights=tokens.pair_count)
     run_doc = doc_of[tokens.pair_line][new_run]
     total[tokens.numeric[tokens.pair_word[new_run]] | (total < 2)] = 0
@@ -284,10 +300,13 @@ def _common_word_share(tokens: Tokens, doc_of: np.ndarray, n: int, k: int) -> np
     return hits / np.maximum(tokens.per_line, 1)
 
 
-def _topic_overlap(tokens: Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int) -> np.ndarray:
-    """Share of a line's words that also occur in *other* long lines of its document."""
+def _topic_overlap(
+    tokens: Tokens, runs: tuple[np.ndarray, np.ndarray], long_line: np.ndarray, n: int
+) -> np.ndarray:
+    """Share of a line's words that also occur in *other* long lines of its
+    document; ``runs``: `_word_runs`."""
     line, count = tokens.pair_line, tokens.pair_count
-    run, _ = _word_runs(tokens, doc_of)
+    run, _ = runs
     in_long = np.where(long_line[line] > 0, count, 0)
     elsewhere = np.bincount(run, weights=in_long)[run] - in_long
     hits = np.bincount(line, weights=np.where(elsewhere > 0, count, 0), minlength=n)

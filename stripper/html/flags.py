@@ -113,7 +113,7 @@ def element_flags(element: etree._Element, tag: str) -> int:
     """Flag bits an element carries by its own tag, the words of its
     `WORD_ATTRIBUTES` and its visibility."""
     bits = _TAG_BITS.get(tag, 0)
-    items = element.items()  # a plain list: cheaper than the attrib mapping
+    items = element.items()  # one list of pairs: cheaper than asking lxml per attribute
     if not items:
         return bits
     words = " ".join([value for name, value in items if name in _WORD_ATTRIBUTE_SET])
@@ -121,11 +121,11 @@ def element_flags(element: etree._Element, tag: str) -> int:
         bits |= _word_bits(words)
         if tag in _PAGE_TAGS:
             bits &= ~THREAD_BIT
-    get = element.get
-    style = get("style")
+    attributes = dict(items)
+    style = attributes.get("style")
     if (
-        get("hidden") is not None
-        or get("aria-hidden") == "true"
+        "hidden" in attributes
+        or attributes.get("aria-hidden") == "true"
         or (style is not None and _HIDDEN_STYLE.search(style.lower()))
     ):
         bits |= HIDDEN_BIT
