@@ -113,9 +113,8 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     if config.structure_features:
         confident = np.zeros(len(line) + 1)  # confident debris lines before each line
         np.cumsum(line > config.confident_debris, out=confident[1:])
-        after = confident[index] - confident[end + 1]  # in (end, line)
-        last = features.starts[features.doc_of + 1]
-        before = confident[start] - confident[np.minimum(index + 1, last)]  # in (line, start)
+        after = confident[:-1] - confident[end + 1]  # in (end, line)
+        before = confident[start] - confident[1:]  # in (line, start)
         between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
         start, end = best_segments(
             (config.strict_block_debris - line) * weight, features.doc_of, features.starts
@@ -169,16 +168,16 @@ def best_segments(
     for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
         np.minimum.accumulate(before[a:b], out=lowest[a:b])
     rise = before[1:] - lowest
-    opening = starts[:-1]
-    filled = opening < starts[1:]  # documents with lines
-    peak = np.zeros(len(opening))
-    peak[filled] = np.maximum.reduceat(rise, opening[filled])
-    end = np.zeros(len(opening), dtype=np.int64)
-    end[filled] = first_where(rise == peak[doc_of], opening[filled])
-    low = np.zeros(len(opening))
+    filled = starts[:-1] < starts[1:]  # documents with lines
+    opening = starts[:-1][filled]
+    peak = np.zeros(len(filled))
+    peak[filled] = np.maximum.reduceat(rise, opening)
+    end = np.zeros(len(filled), dtype=np.int64)
+    end[filled] = first_where(rise == peak[doc_of], opening)
+    low = np.zeros(len(filled))
     low[filled] = lowest[end[filled]]
-    start = np.zeros(len(opening), dtype=np.int64)
-    start[filled] = first_where(before[:-1] == low[doc_of], opening[filled])
+    start = np.zeros(len(filled), dtype=np.int64)
+    start[filled] = first_where(before[:-1] == low[doc_of], opening)
     return start[doc_of], end[doc_of]
 
 
