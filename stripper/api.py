@@ -289,7 +289,7 @@ def _assemble(
     debris = probabilities >= threshold  # False for NaN
     rescued: frozenset[int] = frozenset()
     if debris.any() and debris.sum() == (~blank).sum():
-        content = np.flatnonzero(~blank)
+        content = (~blank).nonzero()[0]
         keep = densest_prose([lines[i] for i in content], probabilities[content], config)
         rescued = frozenset(content[keep].tolist())
         debris[content[keep]] = False

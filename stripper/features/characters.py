@@ -27,8 +27,8 @@ import numpy as np
 SENTENCE_MARKS = ".!?…。！？｡؟۔।॥።။"
 #: Characters that separate clauses inside a sentence.
 CLAUSE_MARKS = ",、，､،՝፣;；؛"
-_SENTENCE_END = [ord(c) for c in SENTENCE_MARKS]
-_BULLETS = [ord(c) for c in "-•*·–—>»"]
+_SENTENCE_END = np.array(sorted(ord(c) for c in SENTENCE_MARKS))
+_BULLETS = np.array(sorted(ord(c) for c in "-•*·–—>»"))
 #: Stripped from both ends of a line before its first and last characters are read.
 STRIPPED = " \t\u00a0\u200b"
 #: Also stripped from the end before the last character is read.
@@ -145,6 +145,8 @@ class _Tables:
     lower: np.ndarray  #: the lower case (`_properties`)
     kinds: np.ndarray  #: (kinds, classes): the classes of each kind of character
     classes: tuple[str, ...]  #: the classes of `_class_masks`
+    unspaced: np.ndarray  #: per kind, `Characters.unspaced`
+    mark: np.ndarray  #: per kind, a combining mark
 
     def props_of(self, chars: list[str]) -> np.ndarray:
         """The props of characters beyond the table (their kinds are among the
@@ -169,15 +171,20 @@ def _tables() -> _Tables:
     keys, kind = np.unique(packed, return_inverse=True)
     kinds = (keys[:, None] & bits) > 0
     props = flags.astype(np.uint16) | kind.ravel().astype(np.uint16) << 8
-    return _Tables(props, lower, kinds.astype(np.int64), tuple(masks))
+    classes = tuple(masks)
+    kinds = kinds.astype(np.int64)
+    scripts = kinds[:, classes.index("ideograph")]
+    scripts = scripts + 2 * kinds[:, classes.index("unspaced_alphabet")]
+    mark = kinds[:, classes.index("mark")].astype(bool)
+    return _Tables(props, lower, kinds, classes, scripts.astype(np.uint8), mark)
 
 
 def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
     """``table`` at code points ``cp``, and ``beyond(characters)`` for the
     few code points beyond it (emoji, rare scripts)."""
     if not len(cp) or cp.max() < _TABLE_SIZE:
-        return np.take(table, cp)
-    out = np.take(table, np.minimum(cp, _TABLE_SIZE - 1))
+        return table.take(cp)
+    out = table.take(np.minimum(cp, _TABLE_SIZE - 1))
     rare = cp >= _TABLE_SIZE
     distinct, where = np.unique(cp[rare], return_inverse=True)
     out[rare] = beyond([chr(c) for c in distinct.tolist()])[where.ravel()]
@@ -206,7 +213,7 @@ class Characters:
     def of(cls, lines: list[str]) -> Characters:
         text = "\n".join(lines) + "\n" if lines else ""
         cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        ends = np.flatnonzero(cp == 10)
+        ends = (cp == 10).nonzero()[0]
         if len(ends) != len(lines):
             raise ValueError("a line must not contain a line feed")
         starts = np.zeros_like(ends)
@@ -221,16 +228,12 @@ class Characters:
         counts = per_kind @ tables.kinds
         whitespace = counts[:, tables.classes.index("whitespace")] - 1  # not the "\n"
         blank = whitespace == ends - starts
-        classes = tables.classes
-        scripts = tables.kinds[:, classes.index("ideograph")]
-        scripts = scripts + 2 * tables.kinds[:, classes.index("unspaced_alphabet")]
-        unspaced = np.take(scripts.astype(np.uint8), kind)
-        mark = np.take(tables.kinds[:, classes.index("mark")].astype(bool), kind)
+        unspaced, mark = tables.unspaced.take(kind), tables.mark.take(kind)
         return cls(cp, starts, ends, props.astype(np.uint8), unspaced, mark, counts, blank)
 
     def line_of(self, at: np.ndarray) -> np.ndarray:
         """The line of each code point offset ``at``."""
-        return np.searchsorted(self.ends, at)
+        return self.ends.searchsorted(at)
 
     @property
     def bounds(self) -> np.ndarray:
@@ -241,8 +244,17 @@ class Characters:
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Start and end (exclusive) offsets of the runs of True in ``mask``;
     the text ends with "\n", which is in no run, so runs never cross lines."""
-    edges = np.flatnonzero(np.diff(mask, prepend=False))
+    edge = mask.copy()  # where mask differs from the value before it (False first)
+    np.not_equal(mask[1:], mask[:-1], out=edge[1:])
+    edges = edge.nonzero()[0]
     return edges[0::2], edges[1::2]
+
+
+def _among(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``np.isin(values, codes)`` for sorted ``codes``: one binary search,
+    where `np.isin` compares with each code in turn."""
+    found = codes.take(codes.searchsorted(values), mode="clip")
+    return found == values
 
 
 def first_and_last(lines: Characters, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -255,14 +267,14 @@ def first_and_last(lines: Characters, at: np.ndarray) -> tuple[np.ndarray, np.nd
     run_start, run_end = runs(strip)
     first = starts.copy()
     lead = strip[starts]  # (an empty line's start is its "\n")
-    first[lead] = run_end[np.searchsorted(run_start, starts[lead])]
+    first[lead] = run_end[run_start.searchsorted(starts[lead])]
     last = ends - 1
     trail = strip[last]  # (an empty line's last is a "\n" too)
-    last[trail] = run_start[np.searchsorted(run_end, ends[trail])] - 1
+    last[trail] = run_start[run_end.searchsorted(ends[trail])] - 1
     closer = (lines.flags & _CLOSER) > 0
     run_start, _ = runs(closer)
     tail = closer[last]
-    last[tail] = run_start[np.searchsorted(run_start, last[tail], side="right") - 1] - 1
+    last[tail] = run_start[run_start.searchsorted(last[tail], side="right") - 1] - 1
     has_first = first < ends
     return np.where(has_first, first, -1), np.where(has_first & (last >= first), last, -1)
 
@@ -275,7 +287,7 @@ def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.n
     safe = np.maximum(chars, 1)
     capital = (lines.flags & _CAPITAL) > 0
     capital[1:] &= (lines.flags[:-1] & _GAP) > 0  # starting a word
-    capitalised = np.bincount(lines.line_of(np.flatnonzero(capital)), minlength=len(lines.starts))
+    capitalised = np.bincount(lines.line_of(capital.nonzero()[0]), minlength=len(lines.starts))
     first, last = first_and_last(lines, content)
     first_flags = np.where(first >= 0, lines.flags[first], 0)
     first = np.where(first >= 0, lines.cp[first], -1)
@@ -285,12 +297,12 @@ def character_features(lines: Characters, content: np.ndarray) -> dict[str, np.n
     unspaced = count["ideograph"] + count["unspaced_alphabet"]
     return {
         "log_chars": np.log1p(chars),
-        "ends_sentence": np.isin(last, _SENTENCE_END),
+        "ends_sentence": _among(last, _SENTENCE_END),
         "ends_colon": last == ord(":"),
         "starts_upper": (first_flags & _UPPER) > 0,
         "starts_lower": (first_flags & _LOWER) > 0,
         "starts_digit": (first_flags & _DIGIT) > 0,
-        "starts_bullet": np.isin(first, _BULLETS),
+        "starts_bullet": _among(first, _BULLETS),
         "upper_share": count["upper"] / letters,
         "digit_share": count["digit"] / safe,
         "punct_share": count["punct"] / safe,

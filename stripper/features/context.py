@@ -46,7 +46,7 @@ SEQUENCE_OWN_FEATURES = [
 
 def logit(p: np.ndarray) -> np.ndarray:
     """The log-odds of probabilities ``p``, clipped at `LOGIT_CLIP`."""
-    p = np.clip(p, LOGIT_CLIP, 1 - LOGIT_CLIP)
+    p = np.minimum(np.maximum(p, LOGIT_CLIP), 1 - LOGIT_CLIP)  # np.clip, without its wrappers
     return np.log(p / (1 - p))
 
 
@@ -65,12 +65,12 @@ def sequence_features(features: LineFeatures, line: np.ndarray, config: Config) 
     means, main-block position and comment-thread openers above."""
     doc_of, starts = features.doc_of, features.starts
     score = logit(line).astype(np.float32)
-    means = [windowed_mean(line, doc_of, starts, k) for k in config.running_means]
+    means = windowed_mean(line, doc_of, starts, config.running_means)
     return np.hstack(
         [
             score[:, None],
             neighbours(score, doc_of, starts, config.context_window, MISSING),
-            np.column_stack(means).astype(np.float32),
+            means.astype(np.float32),
             main_block(features, line, config),
             after_opener(features, line, config.thread_article_words),
             features.shape[:, SEQUENCE_OWN_FEATURES],
@@ -86,10 +86,10 @@ def block_context(first: np.ndarray, starts: np.ndarray, config: HtmlConfig) -> 
     width = 2 * config.context_window + len(config.running_means)
     if not n:
         return np.zeros((0, width), np.float32)
-    page = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    page = np.repeat(np.arange(len(starts) - 1), starts[1:] - starts[:-1])
     around = neighbours(first, page, starts, config.context_window, MISSING_BLOCK)
-    means = [windowed_mean(first, page, starts, k) for k in config.running_means]
-    return np.hstack([around, np.column_stack(means).astype(np.float32)])
+    means = windowed_mean(first, page, starts, config.running_means)
+    return np.hstack([around, means.astype(np.float32)])
 
 
 def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.ndarray:
@@ -104,23 +104,22 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     words = np.expm1(features.shape[:, 1]).astype(np.float64)  # log_words is column 1
     weight = np.sqrt(words + 1)
     index = np.arange(len(line))
-    lines = np.diff(features.starts)[features.doc_of]
+    lines = (features.starts[1:] - features.starts[:-1])[features.doc_of]
     start, end = best_segments(
         (config.main_block_debris - line) * weight, features.doc_of, features.starts
     )
-    distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+    distance = _distance(index, start, end)
     columns = [distance == 0, signed_log(distance), (end - start + 1) / lines]
     if config.structure_features:
         confident = np.zeros(len(line) + 1)  # confident debris lines before each line
         np.cumsum(line > config.confident_debris, out=confident[1:])
-        after = confident[index] - confident[end + 1]  # in (end, line)
-        last = features.starts[features.doc_of + 1]
-        before = confident[start] - confident[np.minimum(index + 1, last)]  # in (line, start)
+        after = confident[:-1] - confident[end + 1]  # in (end, line)
+        before = confident[start] - confident[1:]  # in (line, start)
         between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
         start, end = best_segments(
             (config.strict_block_debris - line) * weight, features.doc_of, features.starts
         )
-        distance = np.where(index < start, index - start, np.where(index > end, index - end, 0))
+        distance = _distance(index, start, end)
         columns += [signed_log(between), distance == 0, signed_log(distance)]
         columns.append((end - start + 1) / lines)
     return np.column_stack(columns).astype(np.float32)
@@ -134,7 +133,7 @@ def after_opener(features: LineFeatures, line: np.ndarray, article_words: float)
     opens under an article, a "0 comments" or a share bar's "Comments" link
     sits over one."""
     words = np.expm1(features.shape[:, SHAPE_NAMES.index("log_words")]) * (1.0 - line)
-    total = np.cumsum(words)
+    total = words.cumsum()
     first = features.starts[features.doc_of]
     before = total - words - np.where(first > 0, total[np.maximum(first - 1, 0)], 0.0)
     doc_total = np.bincount(features.doc_of, weights=words, minlength=len(features.starts) - 1)
@@ -144,6 +143,12 @@ def after_opener(features: LineFeatures, line: np.ndarray, article_words: float)
     mass = np.where(found, before[np.maximum(last, 0)], 0.0)
     share = mass / np.maximum(doc_total[features.doc_of], 1.0)
     return np.column_stack([np.log1p(mass), share]).astype(np.float32)
+
+
+def _distance(index: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """Lines from each line to its segment ``start``..``end`` (``start <= end``):
+    negative before it, positive after it, 0 inside."""
+    return np.minimum(index - start, 0) + np.maximum(index - end, 0)
 
 
 def signed_log(x: np.ndarray) -> np.ndarray:
@@ -158,26 +163,26 @@ def best_segments(
     maximum-sum contiguous run of ``gain``: the run ends where the sum so far
     minus its lowest earlier value peaks, and starts at that lowest point."""
     before = np.zeros(len(gain) + 1)  # sum of gain before each line (and after the last)
-    np.cumsum(gain, out=before[1:])
+    gain.cumsum(out=before[1:])
     lowest = np.empty(len(gain))  # lowest of `before` in the document up to each line
     for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
         np.minimum.accumulate(before[a:b], out=lowest[a:b])
     rise = before[1:] - lowest
-    opening = starts[:-1]
-    filled = opening < starts[1:]  # documents with lines
-    peak = np.zeros(len(opening))
-    peak[filled] = np.maximum.reduceat(rise, opening[filled])
-    end = np.zeros(len(opening), dtype=np.int64)
-    end[filled] = first_where(rise == peak[doc_of], opening[filled])
-    low = np.zeros(len(opening))
+    filled = starts[:-1] < starts[1:]  # documents with lines
+    opening = starts[:-1][filled]
+    peak = np.zeros(len(filled))
+    peak[filled] = np.maximum.reduceat(rise, opening)
+    end = np.zeros(len(filled), dtype=np.int64)
+    end[filled] = first_where(rise == peak[doc_of], opening)
+    low = np.zeros(len(filled))
     low[filled] = lowest[end[filled]]
-    start = np.zeros(len(opening), dtype=np.int64)
-    start[filled] = first_where(before[:-1] == low[doc_of], opening[filled])
+    start = np.zeros(len(filled), dtype=np.int64)
+    start[filled] = first_where(before[:-1] == low[doc_of], opening)
     return start[doc_of], end[doc_of]
 
 
 def first_where(mask: np.ndarray, opening: np.ndarray) -> np.ndarray:
     """For each document (its first line ``opening``), the first line where
     ``mask`` holds; every document has one."""
-    hits = np.flatnonzero(mask)
-    return hits[np.searchsorted(hits, opening)]
+    hits = mask.nonzero()[0]
+    return hits[hits.searchsorted(opening)]

@@ -85,7 +85,7 @@ def dom_features(
     alls = np.bincount(flat, weights=chars[owner], minlength=size)
     links = np.bincount(flat, weights=link[owner], minlength=size)
     count = np.bincount(flat, minlength=size)
-    ends = np.cumsum(lengths)
+    ends = lengths.cumsum()
     level = np.arange(len(flat)) - np.repeat(ends - lengths, lengths)
     # main container: the deepest element holding most of the paragraph text
     # outside reader-comment threads (a long thread outweighs its article)
@@ -124,7 +124,7 @@ def dom_features(
         out[:, base + 14] = thread & (np.arange(n) > np.argmax(inside))
     else:
         out[:, base + 10] = -(lengths + 1)
-    before = np.cumsum(chars) - chars
+    before = chars.cumsum() - chars
     out[:, base + 11] = before / max(chars.sum(), 1.0)
     out[:, base + 12] = np.log1p(chars.sum())
     out[:, base + 13] = link.sum() / max(chars.sum(), 1.0)
@@ -152,23 +152,34 @@ def _teacher_features(texts: list[str], teacher: str) -> np.ndarray:
 def _facts_features(texts: list[str], facts: PageFacts) -> np.ndarray:
     """What the page's own account says of each block: a copy of an image's
     alt or title (a caption), inside the structured article body (and the
-    share of its words there), the headline; and the page's declared kinds."""
+    share of its words there), the headline; and the page's declared kinds.
+
+    The blocks' texts are whitespace-collapsed already (`extract_blocks`),
+    so lower-casing them is normalising them (`normalise`)."""
     out = np.zeros((len(texts), 5 + len(PAGE_KINDS)), dtype=np.float32)
-    body_words = set(facts.body.split())
+    norms = [text.lower() for text in texts]
+    images = facts.image_texts
+    if images:
+        out[:, 0] = [
+            len(norm) > 15 and any(norm in image or image in norm for image in images)
+            for norm in norms
+        ]
+    if facts.body:
+        body, body_words = facts.body, set(facts.body.split())
+        out[:, 1] = [len(norm) > 15 and norm in body for norm in norms]
+        out[:, 2] = [_share_in(norm.split(), body_words) for norm in norms]
     title = normalise(facts.title)
-    for i, text in enumerate(texts):
-        norm = normalise(text)
-        if facts.image_texts and len(norm) > 15:
-            out[i, 0] = any(norm in image or image in norm for image in facts.image_texts)
-        if facts.body:
-            out[i, 1] = len(norm) > 15 and norm in facts.body
-            words = norm.split()
-            out[i, 2] = sum(w in body_words for w in words) / max(len(words), 1)
-        out[i, 4] = bool(title) and norm == title
+    if title:
+        out[:, 4] = [norm == title for norm in norms]
     out[:, 3] = bool(facts.body)
     for j, kind in enumerate(PAGE_KINDS):
         out[:, 5 + j] = kind in facts.kinds
     return out
+
+
+def _share_in(words: list[str], known: set[str]) -> float:
+    """The share of ``words`` in ``known`` (0 for no words)."""
+    return sum(w in known for w in words) / max(len(words), 1)
 
 
 def in_thread(blocks: Blocks, config: HtmlConfig = _DEFAULT) -> np.ndarray:

@@ -60,7 +60,7 @@ class LineFeatures:
     """Features of the non-blank lines of a batch of documents."""
 
     lexical: HashedRows  #: (lines, LEXICAL_DIMENSION) binary
-    shape: np.ndarray  #: (lines, len(SHAPE_NAMES)) float32
+    shape: np.ndarray  #: (lines, len(SHAPE_NAMES)) float32, in Fortran order
     doc_of: np.ndarray  #: document index of each line
     starts: np.ndarray  #: first line of each document; len(documents) + 1 entries
     line_numbers: list[np.ndarray]  #: per document, index of each non-blank line
@@ -83,10 +83,10 @@ def featurize(
     flat = list(itertools.chain.from_iterable(documents))
     lines = Characters.of(flat)
     lines_per_doc = np.array([len(lines) for lines in documents], dtype=np.int64)
-    first_line = np.cumsum(lines_per_doc) - lines_per_doc
-    content = np.flatnonzero(~lines.blank)
+    first_line = lines_per_doc.cumsum() - lines_per_doc
+    content = (~lines.blank).nonzero()[0]
     doc_of = np.repeat(np.arange(len(documents)), lines_per_doc)[content]
-    starts = np.searchsorted(doc_of, np.arange(len(documents) + 1))
+    starts = doc_of.searchsorted(np.arange(len(documents) + 1))
     numbers = [content[a:b] - first for a, b, first in zip(starts[:-1], starts[1:], first_line)]
     n = len(content)
     row_of_line = np.full(len(lines.starts), -1)
@@ -95,7 +95,9 @@ def featurize(
     tokens = tokenize(lines, row_of_line, n, config)
     short = short_line_hashes(lines, content, tokens, config.short_line_words)
     lexical = lexical_matrix(tokens, short, n)
-    shape = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32)
+    # filled a feature at a time, so laid out by feature (Fortran order): a
+    # column is written in one contiguous run, several times faster
+    shape = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32, order="F")
     if n:
         columns = {}
         columns.update(character_features(lines, content))
@@ -145,14 +147,12 @@ def _repetition_features(
     case, quotes, punctuation and spacing do not matter), whether this is
     the first copy, and how close its nearest near copy is (`_near_copies`)."""
     h = tokens.hash
-    first_token = np.cumsum(tokens.per_line) - tokens.per_line
+    first_token = tokens.per_line.cumsum() - tokens.per_line
     position = (np.arange(len(h)) - first_token[tokens.line] + 1).astype(np.uint64)
     plain = _line_sums(h, tokens.per_line)
     ordered = _line_sums(h * position, tokens.per_line)
     key = plain * np.uint64(1_000_003) + ordered + doc_of.astype(np.uint64) * np.uint64(998_244_353)
-    _, first, inverse, counts = np.unique(
-        key, return_index=True, return_inverse=True, return_counts=True
-    )
+    first, inverse, counts = _groups(key)
     copies = counts[inverse]
     is_first = (first[inverse] == np.arange(n)).astype(np.float32)
     near, twin = _near_copies(tokens, doc_of, n, config.near_copy_reach)
@@ -165,11 +165,25 @@ def _repetition_features(
     }
 
 
+def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The first index, the inverse and the counts of ``np.unique(keys)``
+    (its ``return_index``, ``return_inverse``, ``return_counts``), in a
+    third of its calls: the per-document cost of `clean` is such calls."""
+    order = keys.argsort(kind="stable")
+    ordered = keys[order]
+    new = np.ones(len(keys), dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    inverse = np.empty(len(keys), dtype=np.intp)
+    inverse[order] = new.cumsum() - 1
+    starts = new.nonzero()[0]
+    return order[new], inverse, np.append(starts[1:], len(keys)) - starts
+
+
 def _line_sums(values: np.ndarray, per_line: np.ndarray) -> np.ndarray:
     """Sum of the uint64 ``values`` of each line's tokens, modulo 2**64."""
     total = np.zeros(len(values) + 1, dtype=np.uint64)
-    np.cumsum(values, out=total[1:])
-    bounds = np.cumsum(per_line)
+    values.cumsum(out=total[1:])
+    bounds = per_line.cumsum()
     return total[bounds] - total[bounds - per_line]
 
 
@@ -189,6 +203,7 @@ def _near_copies(
         shared += np.bincount(line[:-step][close] * (reach + 1) + gap[close], minlength=len(shared))
     shared = shared.reshape(n, reach + 1)
     size = np.bincount(line, minlength=n)
+    index = np.arange(n)
     for offset in range(1, min(reach, n - 1) + 1):
         union = size[:-offset] + size[offset:] - shared[:-offset, offset]
         similar = np.where(
@@ -200,9 +215,9 @@ def _near_copies(
             (slice(0, n - offset), slice(offset, n)),
             (slice(offset, n), slice(0, n - offset)),
         ):
-            closer = similar > best[here]
-            best[here] = np.where(closer, similar, best[here])
-            twin[here] = np.where(closer, np.arange(n)[there], twin[here])
+            closer = similar > best[here]  # strictly: of equals, the nearest stays
+            np.maximum(best[here], similar, out=best[here])
+            np.copyto(twin[here], index[there], where=closer)
     return best, twin
 
 
@@ -219,7 +234,7 @@ def _document_features(
     doc_longest[nonempty] = np.maximum.reduceat(columns["log_chars"], starts[:-1][nonempty])
     chars_vs_longest = columns["log_chars"] - doc_longest[doc_of]
 
-    cum = np.cumsum(words)
+    cum = words.cumsum()
     doc_total = np.add.reduceat(words, starts[:-1][nonempty]) if n else np.zeros(0)
     total = np.zeros(len(starts) - 1)
     total[nonempty] = doc_total
@@ -244,13 +259,15 @@ def _document_features(
 
     long_line = (words >= config.long_line_words).astype(np.float64)
     long_neighbourhood = windowed_mean(long_line, doc_of, starts, config.long_neighbourhood)
+    some_words = np.maximum(words, 1)
+    runs = _word_runs(tokens, doc_of)
     return {
-        "sentences_per_word": columns["sentences"] / np.maximum(words, 1),
-        "clauses_per_word": columns["clauses"] / np.maximum(words, 1),
-        "common_word_share": _common_word_share(tokens, doc_of, n, config.common_words),
-        "titlecase_share": columns["capitalised_words"] / np.maximum(words, 1),
+        "sentences_per_word": columns["sentences"] / some_words,
+        "clauses_per_word": columns["clauses"] / some_words,
+        "common_word_share": _common_word_share(tokens, runs, doc_of, n, config.common_words),
+        "titlecase_share": columns["capitalised_words"] / some_words,
         "chars_vs_longest": chars_vs_longest,
-        "topic_overlap": _topic_overlap(tokens, doc_of, long_line, n),
+        "topic_overlap": _topic_overlap(tokens, runs, long_line, n),
         "words_before_share": words_before_share,
         "long_neighbourhood": long_neighbourhood,
         "quote_style_gap": quote_style_gap,
@@ -264,30 +281,35 @@ def _word_runs(tokens: Tokens, doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarr
     word, doc = tokens.pair_word, doc_of[tokens.pair_line]
     new_run = np.ones(len(word), dtype=bool)
     new_run[1:] = (word[1:] != word[:-1]) | (doc[1:] != doc[:-1])
-    return np.cumsum(new_run) - 1, new_run
+    return new_run.cumsum() - 1, new_run
 
 
-def _common_word_share(tokens: Tokens, doc_of: np.ndarray, n: int, k: int) -> np.ndarray:
+def _common_word_share(
+    tokens: Tokens, runs: tuple[np.ndarray, np.ndarray], doc_of: np.ndarray, n: int, k: int
+) -> np.ndarray:
     """Share of a line's tokens among its document's ``k`` most frequent words
     (numbers and words seen once aside): the function words of prose in any
-    language, which menus and link lists lack."""
-    run, new_run = _word_runs(tokens, doc_of)
+    language, which menus and link lists lack; ``runs``: `_word_runs`."""
+    run, new_run = runs
     total = np.bincount(run, weights=tokens.pair_count)
     run_doc = doc_of[tokens.pair_line][new_run]
     total[tokens.numeric[tokens.pair_word[new_run]] | (total < 2)] = 0
     order = np.lexsort((-total, run_doc))
     ordered_doc = run_doc[order]
     rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order)) - np.searchsorted(ordered_doc, ordered_doc)
+    rank[order] = np.arange(len(order)) - ordered_doc.searchsorted(ordered_doc)
     common = (rank < k) & (total > 0)
     hits = np.bincount(tokens.pair_line, weights=common[run] * tokens.pair_count, minlength=n)
     return hits / np.maximum(tokens.per_line, 1)
 
 
-def _topic_overlap(tokens: Tokens, doc_of: np.ndarray, long_line: np.ndarray, n: int) -> np.ndarray:
-    """Share of a line's words that also occur in *other* long lines of its document."""
+def _topic_overlap(
+    tokens: Tokens, runs: tuple[np.ndarray, np.ndarray], long_line: np.ndarray, n: int
+) -> np.ndarray:
+    """Share of a line's words that also occur in *other* long lines of its
+    document; ``runs``: `_word_runs`."""
     line, count = tokens.pair_line, tokens.pair_count
-    run, _ = _word_runs(tokens, doc_of)
+    run, _ = runs
     in_long = np.where(long_line[line] > 0, count, 0)
     elsewhere = np.bincount(run, weights=in_long)[run] - in_long
     hits = np.bincount(line, weights=np.where(elsewhere > 0, count, 0), minlength=n)

@@ -30,15 +30,15 @@ def neighbours(
     place = np.arange(n) + window * (2 * np.asarray(doc_of) + 1)
     padded = np.full((n + 2 * window * (len(starts) - 1), k), missing, dtype=np.float32)
     padded[place] = values
-    offsets = [offset for offset in range(-window, window + 1) if offset]
-    out = np.empty((n, len(offsets), k), dtype=np.float32)
-    for j, offset in enumerate(offsets):
-        out[:, j] = padded[place + offset]
-    return out.reshape(n, len(offsets) * k)
+    offsets = np.array([offset for offset in range(-window, window + 1) if offset])
+    return padded[place[:, None] + offsets].reshape(n, len(offsets) * k)
 
 
-def windowed_mean(values: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
-    """Mean of ``values`` over the lines within ``k`` of each line, in its document.
+def windowed_mean(
+    values: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, k: int | tuple[int, ...]
+) -> np.ndarray:
+    """Mean of ``values`` over the lines within ``k`` of each line, in its
+    document; for a tuple of ``k``, one column per ``k`` (one pass for all).
 
     >>> values, doc_of = np.array([0.0, 1, 1, 0]), np.array([0, 0, 1, 1])
     >>> windowed_mean(values, doc_of, np.array([0, 2, 4]), 1)
@@ -46,7 +46,9 @@ def windowed_mean(values: np.ndarray, doc_of: np.ndarray, starts: np.ndarray, k:
     """
     n = len(values)
     idx = np.arange(n)
-    lo = np.maximum(idx - k, starts[doc_of])
-    hi = np.minimum(idx + k + 1, starts[doc_of + 1])
-    cum = np.concatenate([[0.0], np.cumsum(values)])
-    return (cum[hi] - cum[lo]) / (hi - lo)
+    reach = np.atleast_1d(k)[:, None]  # one row per k
+    lo = np.maximum(idx - reach, starts[doc_of])
+    hi = np.minimum(idx + reach + 1, starts[doc_of + 1])
+    cum = np.concatenate([[0.0], values.cumsum()])
+    means = (cum[hi] - cum[lo]) / (hi - lo)
+    return means.T if np.ndim(k) else means[0]

@@ -84,7 +84,7 @@ def stoplist(languages: Sequence[str] = STOPLIST_LANGUAGES) -> frozenset[str]:
 
 def ragged_range(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The ranges ``starts[i] : starts[i] + lengths[i]``, concatenated."""
-    offsets = np.cumsum(lengths) - lengths
+    offsets = lengths.cumsum() - lengths
     return np.arange(int(lengths.sum())) - np.repeat(offsets - starts, lengths)
 
 
@@ -111,7 +111,7 @@ def _hash_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     powers have inverses modulo 2**64, and no offsets need computing."""
     if not len(lengths):
         return np.zeros(0, dtype=np.uint64)
-    starts = np.cumsum(lengths) - lengths
+    starts = lengths.cumsum() - lengths
     terms = np.ones(len(values), dtype=np.uint64)
     np.cumprod(np.full(len(values) - 1, _HASH_BASE), out=terms[1:])
     shift = _inverse(terms[starts])
@@ -151,7 +151,7 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.uint64)
     text = values.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
     data = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
-    ends = np.cumsum(lengths)
+    ends = lengths.cumsum()
     starts = ends - lengths
     if len(data) > len(values):  # from character to byte offsets
         char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
@@ -163,8 +163,8 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     index <<= 8
     index |= data
     byte, empty = _crc_tables()
-    crc = np.bitwise_xor.reduceat(np.take(byte, index), starts)
-    crc ^= np.take(empty, size & (_CRC_REACH - 1))
+    crc = np.bitwise_xor.reduceat(byte.take(index), starts)
+    crc ^= empty.take(size & (_CRC_REACH - 1))
     for i in np.flatnonzero(size >= _CRC_REACH).tolist():
         crc[i] = zlib.crc32(data[starts[i] : ends[i]].tobytes())
     return crc.astype(np.uint64)
@@ -184,7 +184,7 @@ def member(hashes: np.ndarray, words: frozenset[str]) -> np.ndarray:
     known = _word_hashes(words)
     if not len(known):
         return np.zeros(len(hashes), dtype=bool)
-    return known[np.minimum(np.searchsorted(known, hashes), len(known) - 1)] == hashes
+    return known[np.minimum(known.searchsorted(hashes), len(known) - 1)] == hashes
 
 
 @dataclass
@@ -220,7 +220,7 @@ def token_bounds(chars: Characters) -> tuple[np.ndarray, np.ndarray]:
     start[1:] &= ~word[:-1] | ((unspaced[1:] > 0) & ~mark[1:]) | (unspaced[:-1] > unspaced[1:])
     end = word.copy()
     end[:-1] &= ~word[1:] | start[1:]
-    return np.flatnonzero(start), np.flatnonzero(end) + 1
+    return start.nonzero()[0], end.nonzero()[0] + 1
 
 
 def _token_words(chars: Characters, starts: np.ndarray, config: Config) -> np.ndarray:
@@ -248,35 +248,38 @@ def tokenize(lines: Characters, row_of_line: np.ndarray, n: int, config: Config)
     lengths = ends - starts
     values = lower_case(lines.cp[(lines.flags & WORD) > 0])
     hashes = _hash_runs(values, lengths)
-    line = np.repeat(row_of_line, np.diff(np.searchsorted(starts, lines.bounds)))
+    bounds = starts.searchsorted(lines.bounds)
+    line = np.repeat(row_of_line, bounds[1:] - bounds[:-1])
     order = np.argsort(hashes, kind="stable")  # by word, then text position (so line)
     by_word, by_word_line = hashes[order], line[order]
     new_word = np.ones(len(order), dtype=bool)
     np.not_equal(by_word[1:], by_word[:-1], out=new_word[1:])
     new_pair = new_word.copy()
     new_pair[1:] |= by_word_line[1:] != by_word_line[:-1]
-    pair_first = np.flatnonzero(new_pair)
+    pair_first = new_pair.nonzero()[0]
+    word_by_word = new_word.cumsum() - 1
     word_of = np.empty(len(order), dtype=np.int64)
-    word_of[order] = np.cumsum(new_word) - 1
+    word_of[order] = word_by_word
     first = order[new_word]  # first token of each distinct word
-    at = np.cumsum(lengths) - lengths  # offset of each token in `values`
-    spelling = values[ragged_range(at[first], lengths[first])]
+    at = lengths.cumsum() - lengths  # offset of each token in `values`
+    first_lengths = lengths[first]
+    spelling = values[ragged_range(at[first], first_lengths)]
     digits = ((spelling >= 48) & (spelling <= 57)).astype(np.int64)
-    offsets = np.cumsum(lengths[first]) - lengths[first]
+    offsets = first_lengths.cumsum() - first_lengths
     weight = _token_words(lines, starts, config)
     return Tokens(
         line=line,
         hash=hashes,
-        crc=_crc32_runs(spelling, lengths[first])[word_of],
+        crc=_crc32_runs(spelling, first_lengths)[word_of],
         length=lengths,
         per_line=np.bincount(line, minlength=n),
         words=np.bincount(line, weights=weight, minlength=n),
         hashes=by_word[new_word],
-        pair_word=(np.cumsum(new_word) - 1)[pair_first],
+        pair_word=word_by_word[pair_first],
         pair_line=by_word_line[pair_first],
-        pair_count=np.diff(np.append(pair_first, len(order))),
+        pair_count=np.append(pair_first[1:], len(order)) - pair_first,
         word=word_of,
-        numeric=np.add.reduceat(digits, offsets) == lengths[first] if len(first) else new_word[:0],
+        numeric=np.add.reduceat(digits, offsets) == first_lengths if len(first) else new_word[:0],
     )
 
 
@@ -294,8 +297,8 @@ def thread_openers(tokens: Tokens, n: int, heading_words: int) -> np.ndarray:
     thread = _marked_per_line(tokens, member(words, _THREAD_WORDS), n)
     heading = _marked_per_line(tokens, member(words, _HEADING_WORDS) | tokens.numeric, n)
     opener = (tokens.per_line <= heading_words) & (thread > 0) & (heading == tokens.per_line)
-    long = np.flatnonzero(tokens.per_line >= 3)
-    at = (np.cumsum(tokens.per_line) - tokens.per_line)[long]  # first token of each line
+    long = (tokens.per_line >= 3).nonzero()[0]
+    at = (tokens.per_line.cumsum() - tokens.per_line)[long]  # first token of each line
     count = tokens.numeric | member(words, _COUNT_WORDS)
     counted = (
         count[tokens.word[at]]
@@ -320,7 +323,7 @@ def short_line_hashes(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Rows of the lines of at most ``words`` words, and the CRC-32 of each one's
     whole lower-cased text (punctuation and spacing included)."""
-    short = np.flatnonzero(tokens.words <= words)
+    short = (tokens.words <= words).nonzero()[0]
     at = content[short]
     lengths = lines.ends[at] - lines.starts[at]  # >= 1: the line is not blank
     text = lines.cp[ragged_range(lines.starts[at], lengths)]
@@ -341,7 +344,7 @@ class HashedRows:
 
     def row_of_entries(self) -> np.ndarray:
         """The row of each entry of `indices`."""
-        return np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+        return np.repeat(np.arange(self.shape[0]), self.indptr[1:] - self.indptr[:-1])
 
     def csr(self):
         """As a ``scipy.sparse.csr_matrix`` (for training)."""
@@ -367,7 +370,7 @@ def lexical_matrix(tokens: Tokens, short_lines, n: int) -> HashedRows:
     )
     columns = (keys & np.uint64(LEXICAL_DIMENSION - 1)).astype(np.int64)
     cells = _distinct(rows * LEXICAL_DIMENSION + columns)  # each (line, column) once: presence
-    indptr = np.searchsorted(cells, np.arange(n + 1) * LEXICAL_DIMENSION)
+    indptr = cells.searchsorted(np.arange(n + 1) * LEXICAL_DIMENSION)
     return HashedRows(indptr, cells % LEXICAL_DIMENSION)
 
 

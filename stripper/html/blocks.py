@@ -64,6 +64,15 @@ PARAGRAPHS = frozenset(
 )
 # fmt: on
 
+#: What a tag does to the rendering, looked up once per tag: its content
+#: skipped, a paragraph, another block; inline tags are absent.
+_SKIP, _PARAGRAPH, _BLOCK = 3, 2, 1
+_KIND = {
+    **dict.fromkeys(BLOCKS, _BLOCK),
+    **dict.fromkeys(PARAGRAPHS, _PARAGRAPH),
+    **dict.fromkeys(SKIPPED, _SKIP),
+}
+
 #: Block tags a block can have, by index (`Blocks.block_tag`).
 BLOCK_TAGS = tuple(sorted(BLOCKS | {"other"}))
 BLOCK_INDEX = {tag: i for i, tag in enumerate(BLOCK_TAGS)}
@@ -160,24 +169,25 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
     for event, element in walker:
         tag = element.tag
         if not isinstance(tag, str):
-            if event == "end" and element.tail:
-                add(element.tail, frames[-1])
+            if event == "end" and (tail := element.tail):
+                add(tail, frames[-1])
             continue
         tag = tag.lower()
+        kind = _KIND.get(tag, 0)
         if event == "start":
-            if tag in SKIPPED:
+            if kind == _SKIP:
                 walker.skip_subtree()
                 frames.append(frames[-1])  # its "end" event still comes
                 continue
-            if tag in PARAGRAPHS:
+            if kind == _PARAGRAPH:
                 writer.end_paragraph()
-            elif tag in BLOCKS and writer.fragments:
+            elif kind and writer.fragments:
                 writer.end_line()
             if tag == "pre":
                 writer.in_pre += 1
             bits = element_flags(element, tag)
             parent = frames[-1]
-            if tag in BLOCKS:
+            if kind:
                 next_id += 1
                 tag_index, chain = BLOCK_INDEX[tag], parent[4] + (next_id,)
             else:
@@ -193,19 +203,19 @@ def extract_blocks(root: etree._Element | None) -> Blocks:
                 parent[6],
             )
             frames.append(frame)
-            if element.text:
-                add(element.text, frame)
+            if text := element.text:  # (each read of text or tail makes a new string)
+                add(text, frame)
         else:
             frames.pop()
-            if tag not in SKIPPED:
-                if tag in PARAGRAPHS:
+            if kind != _SKIP:
+                if kind == _PARAGRAPH:
                     writer.end_paragraph()
-                elif tag in BLOCKS and writer.fragments:  # (most block edges end no text)
+                elif kind and writer.fragments:  # (most block edges end no text)
                     writer.end_line()
                 if tag == "pre":
                     writer.in_pre -= 1
-            if element.tail:
-                add(element.tail, frames[-1])
+            if tail := element.tail:
+                add(tail, frames[-1])
     writer.end_line()
     lines = writer.out.lines
     while lines and not lines[-1]:

@@ -89,16 +89,26 @@ THREAD_BIT = _BIT["c_thread"]
 _PAGE_TAGS = frozenset({"html", "body"})
 #: Class tokens naming a post's topics (WordPress's ``category-…``, ``tag-…``),
 #: not a region of the page: a post filed under "for-discussion" is no thread.
-_TOPIC_TOKEN = re.compile(r"(?<!\S)(?:category|tag)-\S*")
+_TOPIC_PREFIXES = ("category-", "tag-")
 
 
 @functools.lru_cache(maxsize=100_000)
 def _word_bits(words: str) -> int:
-    """Flag bits of a ``class id role`` string (memoised: pages repeat them)."""
+    """Flag bits of a ``class id role`` string (memoised: pages repeat them):
+    those of its words together, as no pattern matches across a space."""
     bits = 0
-    lowered = _TOPIC_TOKEN.sub(" ", words.lower())
+    for word in words.lower().split():
+        if not word.startswith(_TOPIC_PREFIXES):
+            bits |= _token_bits(word)
+    return bits
+
+
+@functools.lru_cache(maxsize=100_000)
+def _token_bits(word: str) -> int:
+    """Flag bits of one lower-case word (memoised: sites share their words)."""
+    bits = 0
     for pattern, bit in _WORD_RES:
-        if pattern.search(lowered):
+        if pattern.search(word):
             bits |= bit
     return bits
 
@@ -107,19 +117,20 @@ def element_flags(element: etree._Element, tag: str) -> int:
     """Flag bits an element carries by its own tag, the words of its
     `WORD_ATTRIBUTES` and its visibility."""
     bits = _TAG_BITS.get(tag, 0)
-    names = element.keys()  # a plain list: cheaper than the attrib mapping
-    if not names:
+    items = element.items()  # one list of pairs: cheaper than asking lxml per attribute
+    if not items:
         return bits
-    get = element.get
-    words = " ".join([get(name) for name in names if name in _WORD_ATTRIBUTE_SET])
+    words = " ".join([value for name, value in items if name in _WORD_ATTRIBUTE_SET])
     if words:
         bits |= _word_bits(words)
         if tag in _PAGE_TAGS:
             bits &= ~THREAD_BIT
+    attributes = dict(items)
+    style = attributes.get("style")
     if (
-        "hidden" in names
-        or get("aria-hidden") == "true"
-        or ("style" in names and _HIDDEN_STYLE.search(get("style").lower()))
+        "hidden" in attributes
+        or attributes.get("aria-hidden") == "true"
+        or (style is not None and _HIDDEN_STYLE.search(style.lower()))
     ):
         bits |= HIDDEN_BIT
     return bits

@@ -211,14 +211,14 @@ class Forest:
         x = X.ravel()
         trees = len(self.roots)
         state = self._roots2.repeat(rows)  # tree-major: tree t's rows at t * rows
-        offset = np.tile(np.arange(0, rows * width, width, dtype=np.intp), trees)
+        offset = np.arange(0, rows * width, width, dtype=np.intp)[None].repeat(trees, 0).ravel()
+        child, threshold = self._child2, self._threshold2
         for moving in self._moving:
-            active = moving * rows
-            s, o = state[:active], offset[:active]
+            s = state[: moving * rows]
             column = columns.take(s)
-            column += o
-            s += np.less_equal(x.take(column), self._threshold2.take(s))
-            state[:active] = self._child2.take(s)
+            column += offset[: moving * rows]
+            s += np.less_equal(x.take(column), threshold.take(s))
+            child.take(s, out=s, mode="clip")  # in place ("clip": no buffer; all in range)
         leaves = self._value2.take(state).reshape(trees, rows)[self._unorder]
         leaves[0] += self.baseline  # ((baseline + v0) + v1) + ..., as scikit-learn adds
         if rows == 1:  # numpy would add a single column pairwise, not in order
