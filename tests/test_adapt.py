@@ -10,7 +10,7 @@ import pytest
 
 from stripper import Stripper, load_model
 from stripper.cli import main
-from stripper.models.files import SHIPPED, card_path, save_model
+from stripper.models.files import SHIPPED, ModelError, card_path, save_model
 from stripper.training.adapt import adapt, pick_pages
 from stripper.training.labels import format_labelled, parse_labelled
 
@@ -72,6 +72,19 @@ def test_an_adapted_model_records_its_base_model_and_its_outlet(adapted, tmp_pat
     written = json.loads(card_path(path).read_text())
     assert written["base_model"]["sha256"] == loaded.base_sha256
     assert written["data"]["pages"] == 3 and "held_out" in written
+
+
+def test_a_model_adapted_by_another_version_is_refused_with_what_to_do(adapted, tmp_path):
+    model, card = adapted
+    path = tmp_path / "quayside.npz"
+    save_model(model, path, card)
+    arrays = dict(np.load(path))
+    meta = json.loads(arrays["meta"].tobytes().decode())
+    meta["outlet"]["features"] = "outlet/1"
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(path, **arrays)
+    with pytest.raises(ModelError, match="adapt it again"):
+        load_model(path)
 
 
 def test_pages_of_other_sites_get_the_base_models_probabilities_unchanged(adapted):

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import Config, HtmlConfig
+from .outlet import FEATURES as OUTLET_FEATURES
 from .outlet import OutletScorer
 from .predictors import Forest, Linear
 from .scorers import HTML_FEATURES, LINE_FEATURES, HtmlScorer, LineScorer
@@ -101,6 +102,7 @@ def save_model(model: Scorer, path: Path | str, card: dict) -> None:
     if isinstance(model, OutletScorer):
         meta["outlet"] = {"name": model.outlet, "hosts": list(model.hosts)}
         meta["outlet"]["base_sha256"] = model.base_sha256
+        meta["outlet"]["features"] = OUTLET_FEATURES
         stages = (*stages, "outlet")
         arrays["templates"] = model.templates_
     arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
@@ -165,6 +167,11 @@ def _build(arrays, kind: str, path: Path) -> Scorer:
     outlet = meta.get("outlet")
     if outlet is not None:
         cls, stages = OutletScorer, (*stages, "outlet")
+        if outlet.get("features") != OUTLET_FEATURES:
+            raise ModelError(
+                f"{path} was adapted by another stripper version (its outlet stage reads "
+                "other features); adapt it again from its labelled pages"
+            )
     if tuple(meta.get("feature_names", ())) != features:
         raise ModelError(
             f"{path} was trained on another set of features (another stripper version); "

@@ -4,12 +4,15 @@ A user who labels a few pages of an outlet the shipped model handles badly
 does not retrain it: `stripper.training.adapt` fits a logistic stage on top
 of the frozen base model, from the outlet's labelled lines, in seconds. Its
 inputs are what the base model says of each line (each stage's score, and
-the final score of the lines around it) and the outlet's own template: the
-hashed words of the line, the line itself whole, the lines before and after
-it whole, and the nearest lines above and below it that are the outlet's
-*template lines* (lines that recur on its labelled pages, digits aside):
-an article sits in the same place of its outlet's template on every page,
-between "1234 story" and "100 of 524 comments loaded" on Slashdot's.
+the final score of the lines around it), whether the line copies another of
+its page (an article printed twice), and the outlet's own template: the
+line itself whole, the lines before and after it whole, and the nearest
+lines above and below it that are the outlet's *template lines* (lines that
+recur on its labelled pages, digits aside): an article sits in the same
+place of its outlet's template on every page, between "1234 story" and
+"100 of 524 comments loaded" on Slashdot's. The words inside a line are
+left out: from a few pages they teach the topics of those pages' comments
+and articles, not the template (measured in `docs/history.md`).
 
 The stage scores only the pages of its outlet (`OutletScorer.in_scope`:
 their site matches one of its host patterns, or the caller says every
@@ -33,11 +36,16 @@ from ..features.words import HashedRows
 from .predictors import Linear
 from .scorers import LineScorer
 
-#: Salts that keep the whole line, the lines before and after it, and the
-#: template lines above and below it apart from the words in the hashed columns.
+#: Salts that give the whole line, the lines before and after it, and the
+#: template lines above and below it hashed columns of their own.
 _WHOLE, _BEFORE, _AFTER, _ABOVE, _BELOW = 0x5BD1E995, 0x27D4EB2F, 0x165667B1, 0x9E37, 0x85EB
 #: Shape features the outlet stage reads beside the base model's scores.
-_SHAPE = [SHAPE_NAMES.index(n) for n in ("log_words", "relative_position")]
+_SHAPE = [
+    SHAPE_NAMES.index(n)
+    for n in ("log_words", "relative_position", "duplicates", "first_copy", "near_copy")
+]
+#: The outlet stage's inputs, by version: a file adapted with others is refused.
+FEATURES = "outlet/2"
 #: Lines on each side whose final base score the stage reads.
 _AROUND = 2
 
@@ -100,8 +108,8 @@ def outlet_features(
     rows: np.ndarray | None = None,
 ) -> tuple[HashedRows, np.ndarray]:
     """The outlet stage's input for the ``rows`` (a mask; all by default):
-    hashed words and whole lines (sparse), and the base model's view and the
-    distances to the template lines around (dense)."""
+    the hashed whole lines around (sparse), and the base model's view, the
+    line's copies and the distances to the template lines around (dense)."""
     n = len(features.doc_of)
     chosen = np.arange(n) if rows is None else np.flatnonzero(rows)
     keys = np.array([line_key(text) for text in features.texts], dtype=np.uint64)
@@ -117,10 +125,7 @@ def outlet_features(
     below = np.concatenate([below[1:], [n]])
     below = np.where(below < end, below, n)
     padded = np.append(keys, np.uint64(0))
-    lexical = features.lexical
-    width = np.uint64(lexical.width)
-    row_of = lexical.row_of_entries()
-    take = np.isin(row_of, chosen) if rows is not None else np.ones(len(row_of), dtype=bool)
+    width = np.uint64(features.lexical.width)
     salted = [
         (keys, _WHOLE),
         (before.astype(np.uint64), _BEFORE),
@@ -128,13 +133,13 @@ def outlet_features(
         (padded[above], _ABOVE),
         (padded[np.minimum(below, n)], _BELOW),
     ]
-    whole = np.column_stack([(k[chosen] ^ np.uint64(salt)) % width for k, salt in salted])
-    row = np.concatenate([row_of[take], np.repeat(chosen, len(salted))])
-    column = np.concatenate([lexical.indices[take].astype(np.uint64), whole.ravel()])
-    local = np.searchsorted(chosen, row).astype(np.uint64)  # row number among the chosen
-    cells = np.unique(local * width + column)
-    indptr = np.searchsorted(cells, np.arange(len(chosen) + 1, dtype=np.uint64) * width)
-    sparse = HashedRows(indptr, (cells % width).astype(np.int64), int(width))
+    columns = np.sort(
+        np.column_stack([(k[chosen] ^ np.uint64(salt)) % width for k, salt in salted]), axis=1
+    )
+    distinct = np.ones(columns.shape, dtype=bool)  # each column once per row
+    distinct[:, 1:] = columns[:, 1:] != columns[:, :-1]
+    indptr = np.concatenate([[0], np.cumsum(distinct.sum(axis=1))])
+    sparse = HashedRows(indptr, columns[distinct].astype(np.int64), int(width))
     scores = [logit(s) for s in stages]
     around = neighbours(scores[-1], features.doc_of, features.starts, _AROUND, MISSING)
     distance = np.column_stack(
