@@ -38,6 +38,7 @@ from .words import (
     thread_openers,
     token_features,
     tokenize,
+    word_classes,
 )
 
 _DEFAULT = Config()
@@ -95,20 +96,21 @@ def featurize(
     tokens = tokenize(lines, row_of_line, n, config)
     short = short_line_hashes(lines, content, tokens, config.short_line_words)
     lexical = lexical_matrix(tokens, short, n)
+    classes = word_classes(tokens.hashes, stopwords)
     # filled a feature at a time, so laid out by feature (Fortran order): a
     # column is written in one contiguous run, several times faster
     shape = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32, order="F")
     if n:
         columns = {}
         columns.update(character_features(lines, content))
-        columns.update(token_features(tokens, stopwords, n))
+        columns.update(token_features(tokens, classes, n))
         columns.update(_layout_features(lines, content, doc_of, starts, first_line, lines_per_doc))
         columns.update(_repetition_features(tokens, doc_of, n, config))
         columns.update(_document_features(columns, tokens, doc_of, starts, n, config))
         columns.update(_site_features(evidence, starts, n))
         for j, name in enumerate(SHAPE_NAMES):
             shape[:, j] = columns[name]
-    opener = thread_openers(tokens, n, config.thread_heading_words)
+    opener = thread_openers(tokens, classes, n, config.thread_heading_words)
     texts = [flat[i] for i in content.tolist()]
     return LineFeatures(lexical, shape, doc_of, starts, numbers, opener, texts)
 

@@ -179,12 +179,37 @@ def _word_hashes(words: frozenset[str]) -> np.ndarray:
     return np.sort(_hash_runs(lower_case(np.frombuffer(text, dtype=np.uint32)), lengths))
 
 
-def member(hashes: np.ndarray, words: frozenset[str]) -> np.ndarray:
-    """Whether each hash is that of one of ``words``."""
-    known = _word_hashes(words)
-    if not len(known):
-        return np.zeros(len(hashes), dtype=bool)
-    return known[np.minimum(known.searchsorted(hashes), len(known) - 1)] == hashes
+#: Bits of `word_classes`: the word lists a word is on.
+STOPWORD, URL_WORD, THREAD_WORD, HEADING_WORD = 1, 2, 4, 8
+COUNT_WORD, COUNTED_WORD, COUNT_LINK = 16, 32, 64
+
+
+@functools.lru_cache(maxsize=16)
+def _lexicon(stopwords: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted hashes of the words on any list of `word_classes`, and the
+    bits of the lists each is on: one table, so that a document's words are
+    looked up once, not once per list."""
+    lists = (
+        (stopwords, STOPWORD), (_URL_WORDS, URL_WORD), (_THREAD_WORDS, THREAD_WORD),
+        (_HEADING_WORDS, HEADING_WORD), (_COUNT_WORDS, COUNT_WORD), (_COUNTED, COUNTED_WORD),
+        (_COUNT_LINKS, COUNT_LINK),
+    )  # fmt: skip
+    tables = [_word_hashes(words) for words, _ in lists]
+    hashes = np.concatenate(tables)
+    bits = np.concatenate([np.full(len(t), bit, np.uint8) for t, (_, bit) in zip(tables, lists)])
+    order = np.argsort(hashes, kind="stable")
+    hashes, bits = hashes[order], bits[order]
+    first = np.ones(len(hashes), dtype=bool)
+    np.not_equal(hashes[1:], hashes[:-1], out=first[1:])
+    return hashes[first], np.bitwise_or.reduceat(bits, first.nonzero()[0])
+
+
+def word_classes(hashes: np.ndarray, stopwords: frozenset[str]) -> np.ndarray:
+    """The lists each hashed word is on, as bits (`STOPWORD`, `URL_WORD`, ...;
+    0 for none): ``stopwords`` and the words of URLs and comment threads."""
+    known, bits = _lexicon(stopwords)
+    at = np.minimum(known.searchsorted(hashes), len(known) - 1)
+    return np.where(known[at] == hashes, bits[at], np.uint8(0))
 
 
 @dataclass
@@ -289,21 +314,20 @@ def _marked_per_line(tokens: Tokens, marked: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(tokens.pair_line, weights=weights, minlength=n)
 
 
-def thread_openers(tokens: Tokens, n: int, heading_words: int) -> np.ndarray:
+def thread_openers(tokens: Tokens, classes: np.ndarray, n: int, heading_words: int) -> np.ndarray:
     """Lines that open a comment thread: a short heading of thread words
     ("Comments (3)", "Leave a Reply") or a count of them ("48 Responses to
-    ...")."""
-    words = tokens.hashes  # distinct words: membership is looked up once per word
-    thread = _marked_per_line(tokens, member(words, _THREAD_WORDS), n)
-    heading = _marked_per_line(tokens, member(words, _HEADING_WORDS) | tokens.numeric, n)
+    ..."); ``classes``: `word_classes` of the distinct words."""
+    thread = _marked_per_line(tokens, (classes & THREAD_WORD) > 0, n)
+    heading = _marked_per_line(tokens, ((classes & HEADING_WORD) > 0) | tokens.numeric, n)
     opener = (tokens.per_line <= heading_words) & (thread > 0) & (heading == tokens.per_line)
     long = (tokens.per_line >= 3).nonzero()[0]
     at = (tokens.per_line.cumsum() - tokens.per_line)[long]  # first token of each line
-    count = tokens.numeric | member(words, _COUNT_WORDS)
+    count = tokens.numeric | ((classes & COUNT_WORD) > 0)
     counted = (
         count[tokens.word[at]]
-        & member(words, _COUNTED)[tokens.word[at + 1]]
-        & member(words, _COUNT_LINKS)[tokens.word[at + 2]]
+        & ((classes[tokens.word[at + 1]] & COUNTED_WORD) > 0)
+        & ((classes[tokens.word[at + 2]] & COUNT_LINK) > 0)
     )
     opener[long[counted]] = True
     return opener
@@ -374,12 +398,13 @@ def lexical_matrix(tokens: Tokens, short_lines, n: int) -> HashedRows:
     return HashedRows(indptr, cells % LEXICAL_DIMENSION)
 
 
-def token_features(tokens: Tokens, stopwords: frozenset[str], n: int) -> dict[str, np.ndarray]:
-    """Length in words, mean word length, stopword share and URL words of each line."""
+def token_features(tokens: Tokens, classes: np.ndarray, n: int) -> dict[str, np.ndarray]:
+    """Length in words, mean word length, stopword share and URL words of each
+    line; ``classes``: `word_classes` of the distinct words."""
     words = tokens.words
     per_line = lambda weights: np.bincount(tokens.line, weights=weights, minlength=n)  # noqa: E731
-    stop = _marked_per_line(tokens, member(tokens.hashes, stopwords), n)
-    url = _marked_per_line(tokens, member(tokens.hashes, _URL_WORDS), n)
+    stop = _marked_per_line(tokens, (classes & STOPWORD) > 0, n)
+    url = _marked_per_line(tokens, (classes & URL_WORD) > 0, n)
     return {
         "has_url": url > 0,
         "log_words": np.log1p(words),
