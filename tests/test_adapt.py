@@ -125,7 +125,9 @@ def test_adapt_on_the_command_line_writes_a_model_that_clean_uses(tmp_path: Path
         (labels / Path(page.name).name).write_text(label_text(page), encoding="utf-8")
     out = tmp_path / "quayside.npz"
     assert main(["adapt", str(labels), "--host", "quayside.example", "--out", str(out)]) == 0
-    assert "adapted to quayside from 3 pages" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "adapted to quayside from 3 pages" in printed
+    assert "score them with evaluate --model" in printed  # the held-out check's limit
     assert (
         load_model(out).base_sha256
         == __import__("hashlib").sha256(SHIPPED["text"].read_bytes()).hexdigest()
