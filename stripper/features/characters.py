@@ -172,7 +172,7 @@ def _tables() -> _Tables:
     kinds = (keys[:, None] & bits) > 0
     props = flags.astype(np.uint16) | kind.ravel().astype(np.uint16) << 8
     classes = tuple(masks)
-    kinds = kinds.astype(np.int64)
+    kinds = kinds.astype(np.float64)  # for `_class_counts`
     scripts = kinds[:, classes.index("ideograph")]
     scripts = scripts + 2 * kinds[:, classes.index("unspaced_alphabet")]
     mark = kinds[:, classes.index("mark")].astype(bool)
@@ -194,6 +194,22 @@ def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
 def lower_case(cp: np.ndarray) -> np.ndarray:
     """The lower case of each code point."""
     return _lookup(cp, _tables().lower, lambda chars: _properties(chars)[1])
+
+
+#: Rows of `_class_counts`'s products: small enough that BLAS multiplies each
+#: on the calling thread (its threads cost more CPU than they save here).
+_PRODUCT_ROWS = 256
+
+
+def _class_counts(per_kind: np.ndarray, kinds: np.ndarray) -> np.ndarray:
+    """``per_kind @ kinds``: per line, the characters of each class. In floats
+    (numpy multiplies integer matrices without BLAS, several times slower;
+    the counts stay exact) and in blocks of `_PRODUCT_ROWS` lines."""
+    counts = np.empty((len(per_kind), kinds.shape[1]), dtype=np.int64)
+    for start in range(0, len(per_kind), _PRODUCT_ROWS):
+        block = per_kind[start : start + _PRODUCT_ROWS].astype(np.float64)
+        counts[start : start + _PRODUCT_ROWS] = block @ kinds
+    return counts
 
 
 @dataclass
@@ -225,7 +241,7 @@ class Characters:
         key = np.repeat(np.arange(len(lines)) * width, ends - starts + 1)  # line, then kind
         key += kind
         per_kind = np.bincount(key, minlength=len(lines) * width).reshape(len(lines), width)
-        counts = per_kind @ tables.kinds
+        counts = _class_counts(per_kind, tables.kinds)
         whitespace = counts[:, tables.classes.index("whitespace")] - 1  # not the "\n"
         blank = whitespace == ends - starts
         unspaced, mark = tables.unspaced.take(kind), tables.mark.take(kind)
