@@ -47,16 +47,22 @@ class Split:
 
 
 def heldout_splits(corpora: Sequence[str]) -> list[Split]:
-    """One split per licensed family among ``corpora`` (trained on the others)
-    and one for the measure-only corpora (trained on every licensed one)."""
-    licensed = [c for c in LICENSED if c in corpora]
+    """The splits that score ``corpora``: one per licensed family among them,
+    trained on every licensed corpus outside that family (whether or not it
+    is among ``corpora``: scoring one corpus trains its model as scoring all
+    of them does), and one for the measure-only corpora, trained on every
+    licensed one.
+
+    >>> heldout_splits(["readability"])[0].train
+    ('cleaneval-dev', 'cleaneval-final', 'cleanportaleval', 'trafilatura-eval')
+    """
     splits = []
-    for name in dict.fromkeys(family(c) for c in licensed):
-        test = tuple(c for c in licensed if family(c) == name)
-        splits.append(Split(name, tuple(c for c in licensed if c not in test), test))
+    for name in dict.fromkeys(family(c) for c in LICENSED if c in corpora):
+        test = tuple(c for c in LICENSED if family(c) == name and c in corpora)
+        splits.append(Split(name, tuple(c for c in LICENSED if family(c) != name), test))
     measured = tuple(c for c in MEASURE_ONLY if c in corpora)
     if measured:
-        splits.append(Split("all", tuple(licensed), measured))
+        splits.append(Split("all", tuple(LICENSED), measured))
     return splits
 
 
