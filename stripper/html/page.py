@@ -34,6 +34,8 @@ KIND_OF_TYPE = {
 #: The page kinds, in the order of the DOM feature columns.
 PAGE_KINDS = ("article", "product", "forum", "listing", "documentation", "page")
 _SPACE = re.compile(r"\s+")
+#: Keys under which JSON-LD nests more objects.
+_NESTED = ("@graph", "mainEntity", "itemListElement")
 
 
 def normalise(text: str) -> str:
@@ -71,12 +73,9 @@ def page_facts(root: etree._Element | None) -> PageFacts:
     og_type = meta.get("og:type", "").lower()
     if og_type in ("article", "product"):
         kinds.add(og_type)
-    title = next((_text(item.get("headline")) for item in items if item.get("headline")), "")
-    title = title or meta.get("og:title", "") or _page_title(root)
-    author = next((_name(item.get("author")) for item in items if item.get("author")), "")
-    date = next(
-        (_text(item.get("datePublished")) for item in items if item.get("datePublished")), ""
-    )
+    title = _first(items, "headline", _text) or meta.get("og:title", "") or _page_title(root)
+    author = _first(items, "author", _name)
+    date = _first(items, "datePublished", _text)
     body = " ".join(
         _text(item.get(key)) for item in items for key in ("articleBody", "text", "description")
     )
@@ -120,14 +119,8 @@ def _items(text: str) -> list[dict]:
             stack.extend(value)
         elif isinstance(value, dict):
             out.append(value)
-            stack.extend(
-                v for k, v in value.items() if k in ("@graph", "mainEntity", "itemListElement")
-            )
+            stack.extend(v for k, v in value.items() if k in _NESTED)
     return out
-
-
-#: Keys under which JSON-LD nests more objects.
-_NESTED = ("@graph", "mainEntity", "itemListElement")
 
 
 def _first(items: list[dict], key: str, read) -> str:
