@@ -73,6 +73,11 @@ def test_scripts_styles_and_comments_are_dropped():
     assert html_to_text(page) == "Text after\n"
 
 
+def test_ruby_readings_do_not_glue_into_the_sentence():
+    page = "<p><ruby>法律<rp>(</rp><rt>ほうりつ</rt><rp>)</rp></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が</p>"
+    assert html_to_text(page) == "法律ができて、親が\n"
+
+
 def test_blank_line_follows_paragraphs_but_not_menu_items():
     page = "<div>Menu</div><div>Login</div><p>One.</p><p>Two.</p>"
     assert html_to_text(page) == "Menu\nLogin\n\nOne.\n\nTwo.\n"

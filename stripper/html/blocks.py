@@ -11,7 +11,9 @@ Rendering rules, chosen to match what scraped text usually looks like:
 
 * ``script``, ``style``, ``template``, ``title`` and other invisible or
   non-text elements are dropped (the ``head`` itself is walked: broken
-  pages put their body there), and so are comments. ``noscript`` is
+  pages put their body there), and so are comments and ruby annotations
+  (``rt``, ``rp``: the readings printed over CJK words, which would glue
+  into the sentence). ``noscript`` is
   rendered: naive scrapers keep its text, and libxml2 lets an unclosed
   ``<noscript>`` swallow the rest of the page, which would then vanish;
 * every block-level element (``p``, ``div``, ``li``, ``h1``-``h6``, ``td``,
@@ -41,7 +43,7 @@ from .teacher import teacher_text
 SKIPPED = frozenset(
     {
         "script", "style", "template", "title", "meta", "link", "base", "iframe", "embed",
-        "param", "source", "track", "svg", "math",
+        "param", "source", "track", "svg", "math", "rt", "rp",
     }
 )
 #: Elements that start (and end) a line of their own.
