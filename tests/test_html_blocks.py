@@ -83,6 +83,20 @@ def test_scripts_styles_and_title_are_not_blocks():
     assert "The Riverside Gazette</title>" not in text and "| The Riverside" not in text
 
 
+def test_markup_escaped_into_a_noscript_is_not_text():
+    # a page saved by a browser running scripts writes its noscript content as text
+    page = (
+        '<html><body><noscript>&lt;div style="position:absolute"&gt;&lt;img src="/px.gif" '
+        "width=1&gt;&lt;/div&gt;&lt;!-- tracking --&gt;</noscript>"
+        "<noscript><p>Please enable JavaScript.</p></noscript>"
+        "<p>Write &lt;b&gt; for bold.</p></body></html>"
+    )
+    assert [line for line in page_blocks(page).lines if line] == [
+        "Please enable JavaScript.",
+        "Write <b> for bold.",
+    ]
+
+
 def _features_of(page: str, needle: str) -> dict[str, float]:
     blocks = page_blocks(page)
     rows = dom_features(blocks)

@@ -102,6 +102,16 @@ def test_unclosed_title_does_not_swallow_the_page():
     assert html_to_text(page) == "Story text.\n"
 
 
+def test_text_after_the_end_of_html_is_rendered_as_browsers_do():
+    pasted = (
+        "<html><body><p>Site header</p></body></html>\n"
+        "<html><body><p>The article a server pasted after the first document.</p>"
+        "</body></html>"
+    )
+    assert "The article a server pasted" in html_to_text(pasted)
+    assert "The article" in html_to_text('<html lang="en" /><body><p>The article</p>')
+
+
 def test_empty_and_textless_pages_render_empty():
     assert html_to_text("") == ""
     assert html_to_text(b"") == ""

@@ -15,7 +15,10 @@ Rendering rules, chosen to match what scraped text usually looks like:
   (``rt``, ``rp``: the readings printed over CJK words, which would glue
   into the sentence). ``noscript`` is
   rendered: naive scrapers keep its text, and libxml2 lets an unclosed
-  ``<noscript>`` swallow the rest of the page, which would then vanish;
+  ``<noscript>`` swallow the rest of the page, which would then vanish.
+  A page saved by a browser running scripts holds its ``noscript``
+  content as escaped text (``&lt;img src=…&gt;``): the tags in such text
+  are markup, not words, and are dropped (`_NOSCRIPT_MARKUP`);
 * every block-level element (``p``, ``div``, ``li``, ``h1``-``h6``, ``td``,
   ``tr``, ``br``, ``section``, ``nav``, ``footer``, ...) starts a new line;
   inline text (``a``, ``span``, ``b``, ``em``, ...) joins the line it is in;
@@ -29,12 +32,13 @@ Rendering rules, chosen to match what scraped text usually looks like:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from .decode import decode_html, parse_html
-from .flags import element_flags
+from .flags import NOSCRIPT_BIT, element_flags
 from .page import PageFacts, page_facts
 from .teacher import teacher_text
 
@@ -65,6 +69,9 @@ PARAGRAPHS = frozenset(
     }
 )
 # fmt: on
+#: Tags and comments written as text inside ``noscript`` (a page saved with
+#: scripts running escapes that element's markup into its text).
+_NOSCRIPT_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z][^<>]*>", re.DOTALL)
 
 #: What a tag does to the rendering, looked up once per tag: its content
 #: skipped, a paragraph, another block; inline tags are absent.
@@ -114,6 +121,8 @@ class _BlockWriter:
 
     def add(self, text: str, frame: tuple) -> None:
         """Add a non-empty text fragment read inside ``frame`` (see `extract_blocks`)."""
+        if frame[0] & NOSCRIPT_BIT and "<" in text:
+            text = _NOSCRIPT_MARKUP.sub(" ", text)
         if self.context is None and not text.isspace():
             self.context = frame
         elif not self.fragments and not frame[5]:

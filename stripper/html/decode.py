@@ -5,7 +5,8 @@ often as broken markup; `decode_html` and `parse_html` never fail on them.
 libxml2 stops building the tree of a page nested deeper than about 2,000
 elements and drops the rest of it; such a page is parsed again with its
 deepest elements taken out and their text kept (`flatten_deep`), so no text
-is lost silently.
+is lost silently; it also stops at an ``</html>`` where browsers read on
+(`read_past_end`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 _OPEN_TITLE = re.compile(r"(<title\b[^>]*>[^<]*)(?=<(?!/title\s*>))", re.IGNORECASE)
+_HTML_END = re.compile(r"</html\s*>|(<html\b[^>]*?)\s*/>", re.IGNORECASE)
 #: Nesting kept by `flatten_deep`: well under libxml2's limit (2,048 levels,
 #: implied elements included), far over any real page's.
 MAX_DEPTH = 1000
@@ -122,6 +124,19 @@ def close_titles(html: str) -> str:
     return _OPEN_TITLE.sub(r"\1</title>", html)
 
 
+def read_past_end(html: str) -> str:
+    """Drop every ``</html>`` end tag, and the slash of a ``<html/>``.
+
+    libxml2 stops reading at either; browsers read on and put what follows
+    into the body, and pages do have text there (a server pasting whole
+    documents into one, a script writing after the end, a broken template).
+
+    >>> read_past_end('<html lang="en"/><p>One</p></html><p>Two</p></HTML>')
+    '<html lang="en"><p>One</p><p>Two</p>'
+    """
+    return _HTML_END.sub(lambda m: m.group(1) + ">" if m.group(1) else "", html)
+
+
 def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
     """``html`` without the tags of elements nested deeper than ``limit``,
     their text kept: a block's tags become line breaks, inline tags vanish.
@@ -164,7 +179,7 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     text = decode_html(html) if isinstance(html, bytes) else html
     if not text.strip():
         return None
-    text = close_titles(text)
+    text = read_past_end(close_titles(text))
     parser = etree.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
     )

@@ -85,6 +85,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 HIDDEN_BIT = _BIT["hidden"]
 #: The bit of a reader-comment thread (`WORD_FLAGS` "c_thread").
 THREAD_BIT = _BIT["c_thread"]
+#: The bit of a ``noscript`` element or its contents.
+NOSCRIPT_BIT = _BIT["t_noscript"]
 #: Page-wide wrappers whose class words describe the page, not a region of it.
 _PAGE_TAGS = frozenset({"html", "body"})
 #: Class tokens naming a post's topics (WordPress's ``category-…``, ``tag-…``),
