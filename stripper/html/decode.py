@@ -27,7 +27,8 @@ _BOMS = (
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([-\w.:]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([-\w.:]+)""", re.IGNORECASE)
 _OPEN_TITLE = re.compile(r"(<title\b[^>]*>[^<]*)(?=<(?!/title\s*>))", re.IGNORECASE)
-_HTML_END = re.compile(r"</html\s*>|(<html\b[^>]*?)\s*/>", re.IGNORECASE)
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+_HTML_START = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
 #: Nesting kept by `flatten_deep`: well under libxml2's limit (2,048 levels,
 #: implied elements included), far over any real page's.
 MAX_DEPTH = 1000
@@ -125,7 +126,8 @@ def close_titles(html: str) -> str:
 
 
 def read_past_end(html: str) -> str:
-    """Drop every ``</html>`` end tag, and the slash of a ``<html/>``.
+    """Drop every ``</html>`` end tag, and the slash of a page's first tag
+    if it is a self-closed ``<html/>``.
 
     libxml2 stops reading at either; browsers read on and put what follows
     into the body, and pages do have text there (a server pasting whole
@@ -134,7 +136,10 @@ def read_past_end(html: str) -> str:
     >>> read_past_end('<html lang="en"/><p>One</p></html><p>Two</p></HTML>')
     '<html lang="en"><p>One</p><p>Two</p>'
     """
-    return _HTML_END.sub(lambda m: m.group(1) + ">" if m.group(1) else "", html)
+    start = _HTML_START.search(html)
+    if start and start.group().endswith("/>"):
+        html = f"{html[: start.start()]}{start.group()[:-2]}>{html[start.end() :]}"
+    return _HTML_END.sub("", html)
 
 
 def flatten_deep(html: str, limit: int = MAX_DEPTH) -> str:
