@@ -229,9 +229,11 @@ class Forest:
                 keep = self._inner2.take(walked).nonzero()[0]
                 where = keep if where is None else where.take(keep)
                 walked, offset = walked.take(keep), offset.take(keep)
+                if not len(walked):  # every pair at a leaf
+                    break
             s = walked[: moving * rows] if where is None else walked
             column = columns.take(s)
-            column += offset[: len(s)]
+            column += offset if where is not None else offset[: len(s)]
             s += np.less_equal(x.take(column), threshold.take(s))
             child.take(s, out=s, mode="clip")  # in place ("clip": no buffer; all in range)
         if where is not None:
