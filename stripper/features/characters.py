@@ -238,7 +238,7 @@ class Characters:
         props = _lookup(cp, tables.props, tables.props_of)
         kind = props >> 8
         width = len(tables.kinds)
-        key = np.repeat(np.arange(len(lines)) * width, ends - starts + 1)  # line, then kind
+        key = (np.arange(len(lines)) * width).repeat(ends - starts + 1)  # line, then kind
         key += kind
         per_kind = np.bincount(key, minlength=len(lines) * width).reshape(len(lines), width)
         counts = _class_counts(per_kind, tables.kinds)
@@ -254,7 +254,7 @@ class Characters:
     @property
     def bounds(self) -> np.ndarray:
         """Each line's first offset, then the text's end."""
-        return np.append(self.starts, len(self.cp))
+        return np.concatenate((self.starts, [len(self.cp)]))
 
 
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

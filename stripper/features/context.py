@@ -53,11 +53,10 @@ def logit(p: np.ndarray) -> np.ndarray:
 def line_features(features: LineFeatures, lexical: np.ndarray, config: Config) -> np.ndarray:
     """The line stage's input: shape features and lexical score of each line,
     and the main ones of its neighbours."""
-    score = logit(lexical)
-    neighbour = np.column_stack([features.shape[:, NEIGHBOUR_FEATURES], score])
-    score = score.astype(np.float32)[:, None]
+    score = logit(lexical).astype(np.float32)[:, None]
+    neighbour = np.concatenate([features.shape[:, NEIGHBOUR_FEATURES], score], axis=1)
     around = neighbours(neighbour, features.doc_of, features.starts, config.window, MISSING)
-    return np.hstack([features.shape, score, around])
+    return np.concatenate([features.shape, score, around], axis=1)
 
 
 def sequence_features(features: LineFeatures, line: np.ndarray, config: Config) -> np.ndarray:
@@ -66,7 +65,7 @@ def sequence_features(features: LineFeatures, line: np.ndarray, config: Config) 
     doc_of, starts = features.doc_of, features.starts
     score = logit(line).astype(np.float32)
     means = windowed_mean(line, doc_of, starts, config.running_means)
-    return np.hstack(
+    return np.concatenate(
         [
             score[:, None],
             neighbours(score, doc_of, starts, config.context_window, MISSING),
@@ -74,7 +73,8 @@ def sequence_features(features: LineFeatures, line: np.ndarray, config: Config) 
             main_block(features, line, config),
             after_opener(features, line, config.thread_article_words),
             features.shape[:, SEQUENCE_OWN_FEATURES],
-        ]
+        ],
+        axis=1,
     )
 
 
@@ -86,10 +86,10 @@ def block_context(first: np.ndarray, starts: np.ndarray, config: HtmlConfig) -> 
     width = 2 * config.context_window + len(config.running_means)
     if not n:
         return np.zeros((0, width), np.float32)
-    page = np.repeat(np.arange(len(starts) - 1), starts[1:] - starts[:-1])
+    page = np.arange(len(starts) - 1).repeat(starts[1:] - starts[:-1])
     around = neighbours(first, page, starts, config.context_window, MISSING_BLOCK)
     means = windowed_mean(first, page, starts, config.running_means)
-    return np.hstack([around, means.astype(np.float32)])
+    return np.concatenate([around, means.astype(np.float32)], axis=1)
 
 
 def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.ndarray:
@@ -122,7 +122,7 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
         distance = _distance(index, start, end)
         columns += [signed_log(between), distance == 0, signed_log(distance)]
         columns.append((end - start + 1) / lines)
-    return np.column_stack(columns).astype(np.float32)
+    return np.array(columns, dtype=np.float32).T
 
 
 def after_opener(features: LineFeatures, line: np.ndarray, article_words: float) -> np.ndarray:
@@ -142,7 +142,7 @@ def after_opener(features: LineFeatures, line: np.ndarray, article_words: float)
     found = last >= first
     mass = np.where(found, before[np.maximum(last, 0)], 0.0)
     share = mass / np.maximum(doc_total[features.doc_of], 1.0)
-    return np.column_stack([np.log1p(mass), share]).astype(np.float32)
+    return np.array([np.log1p(mass), share], dtype=np.float32).T
 
 
 def _distance(index: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:

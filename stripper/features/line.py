@@ -86,7 +86,7 @@ def featurize(
     lines_per_doc = np.array([len(lines) for lines in documents], dtype=np.int64)
     first_line = lines_per_doc.cumsum() - lines_per_doc
     content = (~lines.blank).nonzero()[0]
-    doc_of = np.repeat(np.arange(len(documents)), lines_per_doc)[content]
+    doc_of = np.arange(len(documents)).repeat(lines_per_doc)[content]
     starts = doc_of.searchsorted(np.arange(len(documents) + 1))
     numbers = [content[a:b] - first for a, b, first in zip(starts[:-1], starts[1:], first_line)]
     n = len(content)
@@ -97,8 +97,8 @@ def featurize(
     short = short_line_hashes(lines, content, tokens, config.short_line_words)
     lexical = lexical_matrix(tokens, short, n)
     classes = word_classes(tokens.hashes, stopwords)
-    # filled a feature at a time, so laid out by feature (Fortran order): a
-    # column is written in one contiguous run, several times faster
+    # laid out by feature (Fortran order), so that each column is copied in
+    # one contiguous run, by one np.array call rather than one call a column
     shape = np.zeros((n, len(SHAPE_NAMES)), dtype=np.float32, order="F")
     if n:
         columns = {}
@@ -108,8 +108,7 @@ def featurize(
         columns.update(_repetition_features(tokens, doc_of, n, config))
         columns.update(_document_features(columns, tokens, doc_of, starts, n, config))
         columns.update(_site_features(evidence, starts, n))
-        for j, name in enumerate(SHAPE_NAMES):
-            shape[:, j] = columns[name]
+        shape = np.array([columns[name] for name in SHAPE_NAMES], dtype=np.float32).T
     opener = thread_openers(tokens, classes, n, config.thread_heading_words)
     texts = [flat[i] for i in content.tolist()]
     return LineFeatures(lexical, shape, doc_of, starts, numbers, opener, texts)
@@ -173,12 +172,12 @@ def _groups(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     third of its calls: the per-document cost of `clean` is such calls."""
     order = keys.argsort(kind="stable")
     ordered = keys[order]
-    new = np.ones(len(keys), dtype=bool)
+    new = np.empty(len(keys), dtype=bool)
+    new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     inverse = np.empty(len(keys), dtype=np.intp)
     inverse[order] = new.cumsum() - 1
-    starts = new.nonzero()[0]
-    return order[new], inverse, np.append(starts[1:], len(keys)) - starts
+    return order[new], inverse, np.bincount(inverse)
 
 
 def _line_sums(values: np.ndarray, per_line: np.ndarray) -> np.ndarray:
@@ -281,7 +280,8 @@ def _word_runs(tokens: Tokens, doc_of: np.ndarray) -> tuple[np.ndarray, np.ndarr
     """The run of each (line, word) pair: pairs are sorted by word, then line,
     so a run holds one word's pairs in one document; and where runs start."""
     word, doc = tokens.pair_word, doc_of[tokens.pair_line]
-    new_run = np.ones(len(word), dtype=bool)
+    new_run = np.empty(len(word), dtype=bool)
+    new_run[:1] = True
     new_run[1:] = (word[1:] != word[:-1]) | (doc[1:] != doc[:-1])
     return new_run.cumsum() - 1, new_run
 

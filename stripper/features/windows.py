@@ -44,11 +44,11 @@ def windowed_mean(
     >>> windowed_mean(values, doc_of, np.array([0, 2, 4]), 1)
     array([0.5, 0.5, 0.5, 0.5])
     """
-    n = len(values)
-    idx = np.arange(n)
-    reach = np.atleast_1d(k)[:, None]  # one row per k
+    idx = np.arange(len(values))
+    # one row per k; one k stays one-dimensional (numpy's calls on 2-D arrays cost more)
+    reach = np.asarray(k)[:, None] if np.ndim(k) else k
     lo = np.maximum(idx - reach, starts[doc_of])
     hi = np.minimum(idx + reach + 1, starts[doc_of + 1])
     cum = np.concatenate([[0.0], values.cumsum()])
     means = (cum[hi] - cum[lo]) / (hi - lo)
-    return means.T if np.ndim(k) else means[0]
+    return means.T if np.ndim(k) else means

@@ -85,7 +85,7 @@ def stoplist(languages: Sequence[str] = STOPLIST_LANGUAGES) -> frozenset[str]:
 def ragged_range(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The ranges ``starts[i] : starts[i] + lengths[i]``, concatenated."""
     offsets = lengths.cumsum() - lengths
-    return np.arange(int(lengths.sum())) - np.repeat(offsets - starts, lengths)
+    return np.arange(int(lengths.sum())) - (offsets - starts).repeat(lengths)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -157,7 +157,7 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
         char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
         starts, ends = char_starts[starts], char_starts[ends]
     size = ends - starts
-    index = np.repeat(ends - 1, size)
+    index = (ends - 1).repeat(size)
     index -= np.arange(len(data))  # bytes after each byte in its run
     index &= _CRC_REACH - 1  # (wrong for long runs, which zlib redoes below)
     index <<= 8
@@ -274,10 +274,11 @@ def tokenize(lines: Characters, row_of_line: np.ndarray, n: int, config: Config)
     values = lower_case(lines.cp[(lines.flags & WORD) > 0])
     hashes = _hash_runs(values, lengths)
     bounds = starts.searchsorted(lines.bounds)
-    line = np.repeat(row_of_line, bounds[1:] - bounds[:-1])
+    line = row_of_line.repeat(bounds[1:] - bounds[:-1])
     order = np.argsort(hashes, kind="stable")  # by word, then text position (so line)
     by_word, by_word_line = hashes[order], line[order]
-    new_word = np.ones(len(order), dtype=bool)
+    new_word = np.empty(len(order), dtype=bool)
+    new_word[:1] = True
     np.not_equal(by_word[1:], by_word[:-1], out=new_word[1:])
     new_pair = new_word.copy()
     new_pair[1:] |= by_word_line[1:] != by_word_line[:-1]
@@ -337,7 +338,8 @@ def _distinct(keys: np.ndarray) -> np.ndarray:
     """``np.unique(keys)``, faster: NumPy's stable sort (radix or tim sort)
     beats its default one on these keys, and NumPy >= 2.3 would hash them."""
     ordered = np.sort(keys, kind="stable")
-    first = np.ones(len(keys), dtype=bool)
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
     return ordered[first]
 
@@ -368,7 +370,7 @@ class HashedRows:
 
     def row_of_entries(self) -> np.ndarray:
         """The row of each entry of `indices`."""
-        return np.repeat(np.arange(self.shape[0]), self.indptr[1:] - self.indptr[:-1])
+        return np.arange(self.shape[0]).repeat(self.indptr[1:] - self.indptr[:-1])
 
     def csr(self):
         """As a ``scipy.sparse.csr_matrix`` (for training)."""
@@ -383,10 +385,12 @@ def lexical_matrix(tokens: Tokens, short_lines, n: int) -> HashedRows:
     h, line = tokens.crc, tokens.line
     same = line[1:] == line[:-1]
     bigram = (h[:-1] * np.uint64(1_000_003) + h[1:])[same]
-    first = np.ones(len(line), dtype=bool)
-    first[1:] = ~same
-    last = np.ones(len(line), dtype=bool)
-    last[:-1] = ~same
+    first = np.empty(len(line), dtype=bool)
+    first[:1] = True
+    np.logical_not(same, out=first[1:])
+    last = np.empty(len(line), dtype=bool)
+    last[-1:] = True
+    np.logical_not(same, out=last[:-1])
     short, whole = short_lines
     rows = np.concatenate([line, line[1:][same], line[first], line[last], short])
     keys = np.concatenate(

@@ -27,6 +27,10 @@ from ..features.words import HashedRows
 #: leaf: about half the pairs have after three levels, and each setting-aside
 #: costs a few numpy calls.
 _SET_ASIDE_EVERY = 3
+#: Pairs still moving at a setting-aside at or below which the walk finishes
+#: them one by one in Python: a numpy call costs as much as a few Python
+#: steps, and the deep levels of a document's walk move a handful of pairs.
+_FEW_PAIRS = 16
 
 
 class Linear:
@@ -202,6 +206,11 @@ class Forest:
         self._value2 = np.repeat(self.value, 2)
         self._inner2 = np.repeat(~self.leaf, 2)
         self._roots2 = 2 * self.roots[self._order]
+        # the same tables as lists, for `_walk_few`
+        self._steps = {
+            name: getattr(self, name).tolist()
+            for name in ("_child2", "_threshold2", "_inner2", "_column2", "_column2_wide")
+        }
 
     def decision(self, X: np.ndarray) -> np.ndarray:
         """Raw scores (log-odds of class 1) of the rows of ``X``, as
@@ -229,9 +238,12 @@ class Forest:
                 keep = self._inner2.take(walked).nonzero()[0]
                 where = keep if where is None else where.take(keep)
                 walked, offset = walked.take(keep), offset.take(keep)
+                if len(walked) <= _FEW_PAIRS:
+                    walked = self._walk_few(walked, offset, x, columns is self._column2_wide)
+                    break
             s = walked[: moving * rows] if where is None else walked
             column = columns.take(s)
-            column += offset[: len(s)]
+            column += offset if where is not None else offset[: len(s)]
             s += np.less_equal(x.take(column), threshold.take(s))
             child.take(s, out=s, mode="clip")  # in place ("clip": no buffer; all in range)
         if where is not None:
@@ -241,6 +253,21 @@ class Forest:
         if rows == 1:  # numpy would add a single column pairwise, not in order
             return np.add.accumulate(leaves[:, 0])[-1:]
         return leaves.sum(axis=0)
+
+    def _walk_few(
+        self, state: np.ndarray, offset: np.ndarray, x: np.ndarray, wide: bool
+    ) -> np.ndarray:
+        """The leaf (2 × node) that each pair at ``state`` reaches, reading
+        its row at ``offset`` of ``x``: the walk's step, pair by pair in Python."""
+        steps = self._steps
+        child, threshold, inner = steps["_child2"], steps["_threshold2"], steps["_inner2"]
+        columns = steps["_column2_wide" if wide else "_column2"]
+        leaves = []
+        for s, row in zip(state.tolist(), offset.tolist()):
+            while inner[s]:
+                s = child[s + (x.item(columns[s] + row) <= threshold[s])]
+            leaves.append(s)
+        return np.array(leaves, dtype=np.intp)
 
     def probability(self, X: np.ndarray) -> np.ndarray:
         """Probability of class 1 (debris) of the rows of ``X``, as
