@@ -47,6 +47,14 @@ def test_boilerplate_blocks_are_removed(extract, boilerplate):
     assert boilerplate not in extract(ARTICLE_PAGE)
 
 
+def test_a_consent_class_on_the_page_root_removes_only_the_banner(extract):
+    # consent plugins mark the whole page (<body class="cookies-not-set">)
+    page = ARTICLE_PAGE.replace("<body>", '<body class="cookies-not-set cmplz-banner">')
+    text = extract(page)
+    assert HEADLINE in text and all(p in text for p in PARAGRAPHS), text
+    assert "We use cookies" not in text
+
+
 def test_reader_comments_are_removed_even_when_they_outweigh_the_article(extract):
     text = extract(THREAD_PAGE)
     assert all(p in text for p in PARAGRAPHS[:3]), text

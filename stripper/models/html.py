@@ -81,7 +81,7 @@ class HtmlModel(HtmlScorer, StackedModel):
             self.threshold_ = config.train_threshold
         else:
             sure = (first <= config.sure) | (first >= 1.0 - config.sure)
-            final = self._rules(X, np.where(sure, first, last))
+            final = self._rules(X, np.where(sure, first, last), starts)
             self.threshold_ = best_threshold(
                 final[known],
                 target[known],

@@ -162,22 +162,29 @@ class HtmlScorer(Configured):
             context = block_context(first, starts, config)[unsure]
             X2 = np.hstack([X[unsure], first[unsure, None].astype(np.float32), context])
             p[unsure] = _scored(self.context_, X2, rows)
-        return self._rules(X, p)
+        return self._rules(X, p, starts)
 
     @staticmethod
-    def _rules(X: np.ndarray, p: np.ndarray) -> np.ndarray:
+    def _rules(X: np.ndarray, p: np.ndarray, starts: np.ndarray) -> np.ndarray:
         """Cookie and consent banners are rare in the (mostly older) training
         pages but never article text: inside one, outside the main text
         container, a block is debris (an unclosed banner ``<div>`` swallowing
-        the article leaves the article in the main container). Reader
-        comments are not the article (CleanEval's gold keeps them, Dragnet's,
-        L3S-GN1's and Readability's do not)."""
+        the article leaves the article in the main container). A consent word
+        that every block of a page carries comes from the page's root (a
+        consent plugin's ``<body class="cookies-not-set">``), not from a
+        banner, and decides nothing. Reader comments are not the article
+        (CleanEval's gold keeps them, Dragnet's, L3S-GN1's and Readability's
+        do not)."""
         cookie, in_main, thread = (
             len(SHAPE_NAMES) + DOM_NAMES.index(name)
             for name in ("chain_c_cookie", "in_main", "thread_after_main")
         )
+        sizes = np.diff(starts)
+        page_of = np.arange(len(sizes)).repeat(sizes)
+        banner = X[:, cookie] > 0
+        whole_page = np.bincount(page_of, weights=banner, minlength=len(sizes)) == sizes
         p = p.copy()
-        p[(X[:, cookie] > 0) & (X[:, in_main] == 0)] = 1.0
+        p[banner & ~whole_page[page_of] & (X[:, in_main] == 0)] = 1.0
         p[X[:, thread] > 0] = 1.0
         return p
 
