@@ -13,7 +13,8 @@ trafilatura on the same pages (default settings and
   inscriptis (the labelled cache of ``scripts/build_corpus_cache.py``);
 * HTML mode, on the page itself;
 * mean ± half the spread over the seeds; a last row of means over corpora;
-* articles emptied (gold text, output empty), summed over renderings and seeds.
+* articles emptied (gold text or snippets to keep, output empty), summed over
+  renderings and seeds.
 
 Cells are shingle F1 (trafilatura-eval: snippet accuracy). ``--json`` keeps
 every figure; ``--card`` writes the table into both shipped model cards.
@@ -96,10 +97,13 @@ def html_run(split: Split, seed: int, datasets: Path, teacher: bool) -> dict:
 
 
 def scored(outputs: list[str], references: list) -> dict:
-    """The scores of one corpus's outputs, and how many articles came out empty."""
+    """The scores of one corpus's outputs, and how many articles (gold text, or
+    text snippets the output must keep) came out empty."""
     s = score(outputs, references)
     emptied = sum(
-        1 for out, ref in zip(outputs, references) if ref.gold and ref.gold.strip() and not out
+        1
+        for out, ref in zip(outputs, references)
+        if ((ref.gold and ref.gold.strip()) or ref.keep) and not out.strip()
     )
     return {"p": s.precision, "r": s.recall, "f1": s.f1, "pages": s.count, "emptied": emptied}
 
@@ -223,6 +227,7 @@ def main() -> int:
     legend = (
         f"Leave one corpus out, seeds {', '.join(map(str, seeds))} (mean ± half the spread); "
         "shingle F1, trafilatura-eval snippet accuracy; emptied: articles with gold text "
+        "(or snippets to keep) "
         f"whose output is empty, summed over renderings and seeds. {seconds:.0f} s."
     )
     print("\n".join(rows) + "\n\n" + legend)
