@@ -97,6 +97,24 @@ def test_markup_escaped_into_a_noscript_is_not_text():
     ]
 
 
+def test_characters_a_browser_does_not_show_are_not_text():
+    # soft hyphens break words for every tokenizer; a line of zero-width spaces is no line
+    page = (
+        "<p>Im Mit&shy;tel&shy;al&shy;ter war der Wein be\u00adrühmt.</p>"
+        "<div>\u200b</div><p>\ufeffA long\u2060word, a\u200dzero-width joiner kept.</p>"
+    )
+    assert [line for line in page_blocks(page).lines if line] == [
+        "Im Mittelalter war der Wein berühmt.",
+        "A longword, a\u200dzero-width joiner kept.",
+    ]
+
+
+def test_text_is_rendered_in_composed_unicode():
+    # "e" + combining acute, and Bengali YYA written as one precomposed letter
+    lines = page_blocks("<p>Cafe\u0301 in \u0995\u09df</p>").lines
+    assert lines[0] == "Caf\u00e9 in \u0995\u09af\u09bc"
+
+
 def _features_of(page: str, needle: str) -> dict[str, float]:
     blocks = page_blocks(page)
     rows = dom_features(blocks)

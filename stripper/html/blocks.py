@@ -23,7 +23,10 @@ Rendering rules, chosen to match what scraped text usually looks like:
   ``tr``, ``br``, ``section``, ``nav``, ``footer``, ...) starts a new line;
   inline text (``a``, ``span``, ``b``, ``em``, ...) joins the line it is in;
 * whitespace inside a line collapses to one space (``pre`` keeps its line
-  breaks);
+  breaks); characters a browser does not show (soft hyphens, zero-width
+  spaces, word joiners) are dropped, so that "Mit&shy;tel&shy;al&shy;ter"
+  stays one word, and lines are in Unicode's composed form (NFC), as
+  search indexes and corpora compare text;
 * paragraph-like blocks (``p``, headings, lists, ``blockquote``, ``pre``,
   ``table``, ``hr``) are set off by a blank line before and after, never
   more than one in a row; lines of other blocks (menu items, ``div`` rows,
@@ -39,7 +42,7 @@ from lxml import etree
 
 from .decode import decode_html, parse_html
 from .flags import NOSCRIPT_BIT, element_flags
-from .page import PageFacts, page_facts
+from .page import PageFacts, page_facts, shown
 from .teacher import teacher_text
 
 # fmt: off
@@ -143,7 +146,7 @@ class _BlockWriter:
         out = self.out
         parts = text.split("\n") if self.in_pre else (text,)
         for part in parts:
-            line = " ".join(part.split())
+            line = shown(part)
             if not line:
                 continue
             chain_bits, near_bits, tag_index, depth, chain = context[:5]

@@ -13,7 +13,7 @@ it in one pass over the parsed page; the DOM features
 from __future__ import annotations
 
 import json
-import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -33,18 +33,35 @@ KIND_OF_TYPE = {
 }  # fmt: skip
 #: The page kinds, in the order of the DOM feature columns.
 PAGE_KINDS = ("article", "product", "forum", "listing", "documentation", "page")
-_SPACE = re.compile(r"\s+")
+#: Characters browsers do not show: the soft hyphen, the zero-width space,
+#: the word joiner and the zero-width no-break space (a byte-order mark).
+#: Zero-width joiners and non-joiners stay: they shape Arabic, Indic and emoji.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff"))
 #: Keys under which JSON-LD nests more objects.
 _NESTED = ("@graph", "mainEntity", "itemListElement")
 
 
+def shown(text: str) -> str:
+    """Text as a browser shows it: whitespace collapsed, the characters it
+    does not show dropped (`_INVISIBLE`), in Unicode's composed form (NFC),
+    as search indexes and corpora compare text.
+
+    >>> shown("  Mit\\u00adtel\\u00adal\\u00adter  Cafe\\u0301 ")
+    'Mittelalter Café'
+    """
+    line = " ".join(text.split())
+    if line.isascii():
+        return line
+    return unicodedata.normalize("NFC", " ".join(line.translate(_INVISIBLE).split()))
+
+
 def normalise(text: str) -> str:
-    """Lower case, whitespace collapsed: how texts of the page are compared.
+    """Lower case, as shown (`shown`): how texts of the page are compared.
 
     >>> normalise("  The Mayor\\u00a0said ")
     'the mayor said'
     """
-    return _SPACE.sub(" ", text).strip().lower()
+    return shown(text).lower()
 
 
 @dataclass(frozen=True)
@@ -86,7 +103,7 @@ def page_facts(root: etree._Element | None) -> PageFacts:
         if value and len(value) > 15
     }
     return PageFacts(
-        title=" ".join(title.split()),
+        title=shown(title),
         author=author or meta.get("author", "") or meta.get("article:author", ""),
         date=date or meta.get("article:published_time", ""),
         kinds=frozenset(kinds),
