@@ -74,7 +74,7 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--outlets", default="slashdot.org,wsj.com")
     parser.add_argument("--ks", default="2,5")
-    parser.add_argument("--draws", type=int, default=3, help="random draws per k")
+    parser.add_argument("--draws", type=int, default=10, help="random draws per k")
     parser.add_argument("--renderer", default="lxml")
     parser.add_argument(
         "--others",
