@@ -103,25 +103,30 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     stricter block."""
     words = np.expm1(features.shape[:, 1]).astype(np.float64)  # log_words is column 1
     weight = np.sqrt(words + 1)
-    index = np.arange(len(line))
-    lines = (features.starts[1:] - features.starts[:-1])[features.doc_of]
-    start, end = best_segments(
-        (config.main_block_debris - line) * weight, features.doc_of, features.starts
-    )
-    distance = _distance(index, start, end)
-    columns = [distance == 0, signed_log(distance), (end - start + 1) / lines]
+    n, docs = len(line), len(features.starts) - 1
+    # Both blocks at once, over the lines twice over (the second copy's
+    # documents after the first's): on one document's lines, a numpy call
+    # costs more than its work, and this makes each call once, not twice.
+    debris = [config.main_block_debris]
     if config.structure_features:
+        debris.append(config.strict_block_debris)
+    copies = range(len(debris))
+    doc_of = np.concatenate([features.doc_of + c * docs for c in copies])
+    starts = np.concatenate([features.starts[:-1] + c * n for c in copies] + [[len(debris) * n]])
+    gain = np.concatenate([(d - line) * weight for d in debris])
+    start, end = best_segments(gain, doc_of, starts)
+    distance = _distance(np.arange(len(doc_of)), start, end)
+    inside, steps = distance == 0, signed_log(distance)
+    share = (end - start + 1) / (starts[1:] - starts[:-1])[doc_of]
+    columns = [inside[:n], steps[:n], share[:n]]
+    if config.structure_features:
+        start, end, distance = start[:n], end[:n], distance[:n]  # of the main block
         confident = np.zeros(len(line) + 1)  # confident debris lines before each line
         np.cumsum(line > config.confident_debris, out=confident[1:])
         after = confident[:-1] - confident[end + 1]  # in (end, line)
         before = confident[start] - confident[1:]  # in (line, start)
         between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))
-        start, end = best_segments(
-            (config.strict_block_debris - line) * weight, features.doc_of, features.starts
-        )
-        distance = _distance(index, start, end)
-        columns += [signed_log(between), distance == 0, signed_log(distance)]
-        columns.append((end - start + 1) / lines)
+        columns += [signed_log(between), inside[n:], steps[n:], share[n:]]
     return np.array(columns, dtype=np.float32).T
 
 

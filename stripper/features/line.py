@@ -194,32 +194,30 @@ def _near_copies(
     """Per line, the word-set similarity (Jaccard) of the most similar line
     within ``reach`` lines of its document, and that line (itself if none):
     a caption printed beside its paragraph with a word or two changed."""
-    best, twin = np.zeros(n), np.arange(n)
-    # pairs sorted by word then line: a word's next lines are its next pairs
-    word, line = tokens.pair_word, tokens.pair_line
-    shared = np.zeros(n * (reach + 1))  # [line, gap]: words shared with line + gap
+    best, nearest = np.zeros(n), np.zeros(n, dtype=np.int64)  # nearest: lines to the twin
+    # pairs sorted by word then line: a word's next lines are its next pairs.
+    # With documents spaced `reach` lines apart, a pair's key is the gap (at
+    # most `reach`) higher than that of the same word `gap` lines on in the
+    # same document, and more than `reach` higher in any other case.
+    line = tokens.pair_line
+    spaced = line + doc_of.take(line) * reach
+    key = tokens.pair_word * (int(spaced.max(initial=0)) + reach + 1) + spaced
+    cell = line * (reach + 1)  # [line, gap]: words shared with line + gap
+    close = []
     for step in range(1, reach + 1):
-        gap = line[step:] - line[:-step]
-        close = (word[step:] == word[:-step]) & (gap <= reach)
-        shared += np.bincount(line[:-step][close] * (reach + 1) + gap[close], minlength=len(shared))
-    shared = shared.reshape(n, reach + 1)
+        gap = key[step:] - key[:-step]
+        close.append((cell[:-step] + gap)[gap <= reach])
+    shared = np.bincount(np.concatenate(close), minlength=n * (reach + 1)).reshape(n, reach + 1)
     size = np.bincount(line, minlength=n)
-    index = np.arange(n)
     for offset in range(1, min(reach, n - 1) + 1):
-        union = size[:-offset] + size[offset:] - shared[:-offset, offset]
-        similar = np.where(
-            doc_of[:-offset] == doc_of[offset:],
-            shared[:-offset, offset] / np.maximum(union, 1),
-            0.0,
-        )
-        for here, there in (
-            (slice(0, n - offset), slice(offset, n)),
-            (slice(offset, n), slice(0, n - offset)),
-        ):
-            closer = similar > best[here]  # strictly: of equals, the nearest stays
-            np.maximum(best[here], similar, out=best[here])
-            np.copyto(twin[here], index[there], where=closer)
-    return best, twin
+        together = shared[:-offset, offset]  # none across documents: similarity 0
+        similar = together / np.maximum(size[:-offset] + size[offset:] - together, 1)
+        for here, step in ((slice(0, n - offset), offset), (slice(offset, n), -offset)):
+            so_far = best[here]
+            closer = similar > so_far  # strictly: of equals, the nearest stays
+            np.maximum(so_far, similar, out=so_far)
+            np.copyto(nearest[here], step, where=closer)
+    return best, np.arange(n) + nearest
 
 
 def _document_features(

@@ -8,6 +8,8 @@ another document's lines.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 
@@ -30,8 +32,16 @@ def neighbours(
     place = np.arange(n) + window * (2 * np.asarray(doc_of) + 1)
     padded = np.full((n + 2 * window * (len(starts) - 1), k), missing, dtype=np.float32)
     padded[place] = values
-    offsets = np.array([offset for offset in range(-window, window + 1) if offset])
+    offsets = _offsets(window)
     return padded[place[:, None] + offsets].reshape(n, len(offsets) * k)
+
+
+@functools.cache
+def _offsets(window: int) -> np.ndarray:
+    """-``window`` to ``window`` without 0, made once (read only)."""
+    offsets = np.array([offset for offset in range(-window, window + 1) if offset])
+    offsets.flags.writeable = False
+    return offsets
 
 
 def windowed_mean(
@@ -45,10 +55,12 @@ def windowed_mean(
     array([0.5, 0.5, 0.5, 0.5])
     """
     idx = np.arange(len(values))
-    # one row per k; one k stays one-dimensional (numpy's calls on 2-D arrays cost more)
-    reach = np.asarray(k)[:, None] if np.ndim(k) else k
+    # one row per k; one k stays one-dimensional (numpy's calls on 2-D arrays
+    # cost more), and is told apart without np.ndim (a Python-level call)
+    one = isinstance(k, int)
+    reach = k if one else np.array(k)[:, None]
     lo = np.maximum(idx - reach, starts[doc_of])
     hi = np.minimum(idx + reach + 1, starts[doc_of + 1])
     cum = np.concatenate([[0.0], values.cumsum()])
     means = (cum[hi] - cum[lo]) / (hi - lo)
-    return means.T if np.ndim(k) else means
+    return means if one else means.T

@@ -68,6 +68,11 @@ _COUNTED = frozenset({"comments", "responses", "replies", "thoughts"})
 _COUNT_WORDS, _COUNT_LINKS = frozenset({"no", "one"}), frozenset({"to", "on"})
 #: Base of the polynomial word hash: odd, so its powers never vanish modulo 2**64.
 _HASH_BASE = np.uint64(0x100000001B3)
+#: Its inverse modulo 2**64 (B * B**-1 = 1).
+_HASH_INVERSE = np.uint64(pow(int(_HASH_BASE), -1, 1 << 64))
+#: Code points (of word characters) up to which `_hash_runs` reads B's
+#: powers from tables: a long document's words (1 MB of tables).
+_TABLED_POWERS = 1 << 16
 #: Texts of this many UTF-8 bytes or more get their CRC-32 from zlib, not from tables.
 _CRC_REACH = 256
 
@@ -107,26 +112,36 @@ def _hash_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     confuse two of the tens of thousands of words in a batch now and then.
 
     The offsets are counted from the start of ``values`` instead, and each
-    run's sum is multiplied by the inverse of B**start: B is odd, so its
-    powers have inverses modulo 2**64, and no offsets need computing."""
+    run's sum is multiplied by B**-start: B is odd, so its powers have
+    inverses modulo 2**64, and no offsets need computing."""
     if not len(lengths):
         return np.zeros(0, dtype=np.uint64)
     starts = lengths.cumsum() - lengths
-    terms = np.ones(len(values), dtype=np.uint64)
-    np.cumprod(np.full(len(values) - 1, _HASH_BASE), out=terms[1:])
-    shift = _inverse(terms[starts])
-    terms *= values
-    return _mix(np.add.reduceat(terms, starts) * shift)
+    powers, inverses = _powers(len(values))
+    return _mix(np.add.reduceat(powers * values, starts) * inverses.take(starts))
 
 
-def _inverse(odd: np.ndarray) -> np.ndarray:
-    """The inverse of each odd number modulo 2**64, by Newton's iteration
-    (each step doubles the correct low bits; an odd x is its own inverse
-    modulo 8)."""
-    inverse = odd.copy()
-    for _ in range(5):  # 3 -> 96 bits
-        inverse *= np.uint64(2) - odd * inverse
-    return inverse
+def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """B**i and B**-i modulo 2**64 for i < n: for a document's words, slices
+    of tables made once, since computing them (and B**-start by Newton's
+    iteration, before) took a score of numpy calls per document."""
+    if n > _TABLED_POWERS:
+        return _geometric(_HASH_BASE, n), _geometric(_HASH_INVERSE, n)
+    powers, inverses = _power_tables()
+    return powers[:n], inverses[:n]
+
+
+@functools.cache
+def _power_tables() -> tuple[np.ndarray, np.ndarray]:
+    """`_powers` up to `_TABLED_POWERS`, made on first use."""
+    return _geometric(_HASH_BASE, _TABLED_POWERS), _geometric(_HASH_INVERSE, _TABLED_POWERS)
+
+
+def _geometric(ratio: np.uint64, n: int) -> np.ndarray:
+    """1, ratio, ratio**2, ... (n terms) modulo 2**64."""
+    terms = np.ones(n, dtype=np.uint64)
+    np.cumprod(np.full(n - 1, ratio), out=terms[1:])
+    return terms
 
 
 @functools.cache
