@@ -288,7 +288,7 @@ def _assemble(
     blank = np.isnan(probabilities)
     debris = probabilities >= threshold  # False for NaN
     rescued: frozenset[int] = frozenset()
-    if debris.any() and debris.sum() == (~blank).sum():
+    if debris.any() and np.count_nonzero(debris) == np.count_nonzero(~blank):
         content = (~blank).nonzero()[0]
         keep = densest_prose([lines[i] for i in content], probabilities[content], config)
         rescued = frozenset(content[keep].tolist())
@@ -296,10 +296,10 @@ def _assemble(
     open_end = bool(text) and not text.endswith(("\n", "\r"))
     kept = (~debris).tolist()
     cleaned = join_kept(lines, kept, newline_of(text), blank.tolist(), rows, open_end)
-    removed = int(debris.sum())
+    removed = int(np.count_nonzero(debris))
     return Cleaned(
         text=cleaned,
-        lines_kept=int((~blank).sum()) - removed,
+        lines_kept=int(np.count_nonzero(~blank)) - removed,
         lines_removed=removed,
         bytes_removed=max(0, _utf8_size(text) - _utf8_size(cleaned)),  # output adds a final newline
         lines=tuple(lines),

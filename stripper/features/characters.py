@@ -182,7 +182,7 @@ def _tables() -> _Tables:
 def _lookup(cp: np.ndarray, table: np.ndarray, beyond) -> np.ndarray:
     """``table`` at code points ``cp``, and ``beyond(characters)`` for the
     few code points beyond it (emoji, rare scripts)."""
-    if not len(cp) or cp.max() < _TABLE_SIZE:
+    if not len(cp) or np.maximum.reduce(cp) < _TABLE_SIZE:
         return table.take(cp)
     out = table.take(np.minimum(cp, _TABLE_SIZE - 1))
     rare = cp >= _TABLE_SIZE
@@ -232,7 +232,7 @@ class Characters:
         ends = (cp == 10).nonzero()[0]
         if len(ends) != len(lines):
             raise ValueError("a line must not contain a line feed")
-        starts = np.zeros_like(ends)
+        starts = np.zeros(len(ends), dtype=ends.dtype)
         starts[1:] = ends[:-1] + 1
         tables = _tables()
         props = _lookup(cp, tables.props, tables.props_of)

@@ -122,7 +122,7 @@ def main_block(features: LineFeatures, line: np.ndarray, config: Config) -> np.n
     if config.structure_features:
         start, end, distance = start[:n], end[:n], distance[:n]  # of the main block
         confident = np.zeros(len(line) + 1)  # confident debris lines before each line
-        np.cumsum(line > config.confident_debris, out=confident[1:])
+        (line > config.confident_debris).cumsum(out=confident[1:])
         after = confident[:-1] - confident[end + 1]  # in (end, line)
         before = confident[start] - confident[1:]  # in (line, start)
         between = np.where(distance > 0, np.maximum(after, 0), np.where(distance < 0, -before, 0))

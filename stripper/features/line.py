@@ -90,7 +90,8 @@ def featurize(
     starts = doc_of.searchsorted(np.arange(len(documents) + 1))
     numbers = [content[a:b] - first for a, b, first in zip(starts[:-1], starts[1:], first_line)]
     n = len(content)
-    row_of_line = np.full(len(lines.starts), -1)
+    row_of_line = np.empty(len(lines.starts), dtype=np.intp)
+    row_of_line.fill(-1)
     row_of_line[content] = np.arange(n)
 
     tokens = tokenize(lines, row_of_line, n, config)
@@ -201,7 +202,7 @@ def _near_copies(
     # same document, and more than `reach` higher in any other case.
     line = tokens.pair_line
     spaced = line + doc_of.take(line) * reach
-    key = tokens.pair_word * (int(spaced.max(initial=0)) + reach + 1) + spaced
+    key = tokens.pair_word * (int(np.maximum.reduce(spaced, initial=0)) + reach + 1) + spaced
     cell = line * (reach + 1)  # [line, gap]: words shared with line + gap
     close = []
     for step in range(1, reach + 1):

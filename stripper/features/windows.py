@@ -30,7 +30,8 @@ def neighbours(
     # Each document laid out between ``window`` rows of ``missing`` on either
     # side, so a line's neighbours are the rows around it, edges included.
     place = np.arange(n) + window * (2 * np.asarray(doc_of) + 1)
-    padded = np.full((n + 2 * window * (len(starts) - 1), k), missing, dtype=np.float32)
+    padded = np.empty((n + 2 * window * (len(starts) - 1), k), dtype=np.float32)
+    padded.fill(missing)  # (np.full is a Python-level wrapper of these two calls)
     padded[place] = values
     offsets = _offsets(window)
     return padded[place[:, None] + offsets].reshape(n, len(offsets) * k)

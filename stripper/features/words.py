@@ -90,7 +90,7 @@ def stoplist(languages: Sequence[str] = STOPLIST_LANGUAGES) -> frozenset[str]:
 def ragged_range(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """The ranges ``starts[i] : starts[i] + lengths[i]``, concatenated."""
     offsets = lengths.cumsum() - lengths
-    return np.arange(int(lengths.sum())) - (offsets - starts).repeat(lengths)
+    return np.arange(np.add.reduce(lengths)) - (offsets - starts).repeat(lengths)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -169,7 +169,7 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     ends = lengths.cumsum()
     starts = ends - lengths
     if len(data) > len(values):  # from character to byte offsets
-        char_starts = np.append(np.flatnonzero((data & 0xC0) != 0x80), len(data))
+        char_starts = np.concatenate((((data & 0xC0) != 0x80).nonzero()[0], [len(data)]))
         starts, ends = char_starts[starts], char_starts[ends]
     size = ends - starts
     index = (ends - 1).repeat(size)
@@ -180,7 +180,7 @@ def _crc32_runs(values: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     byte, empty = _crc_tables()
     crc = np.bitwise_xor.reduceat(byte.take(index), starts)
     crc ^= empty.take(size & (_CRC_REACH - 1))
-    for i in np.flatnonzero(size >= _CRC_REACH).tolist():
+    for i in (size >= _CRC_REACH).nonzero()[0].tolist():
         crc[i] = zlib.crc32(data[starts[i] : ends[i]].tobytes())
     return crc.astype(np.uint64)
 
@@ -290,7 +290,7 @@ def tokenize(lines: Characters, row_of_line: np.ndarray, n: int, config: Config)
     hashes = _hash_runs(values, lengths)
     bounds = starts.searchsorted(lines.bounds)
     line = row_of_line.repeat(bounds[1:] - bounds[:-1])
-    order = np.argsort(hashes, kind="stable")  # by word, then text position (so line)
+    order = hashes.argsort(kind="stable")  # by word, then text position (so line)
     by_word, by_word_line = hashes[order], line[order]
     new_word = np.empty(len(order), dtype=bool)
     new_word[:1] = True
@@ -318,7 +318,7 @@ def tokenize(lines: Characters, row_of_line: np.ndarray, n: int, config: Config)
         hashes=by_word[new_word],
         pair_word=word_by_word[pair_first],
         pair_line=by_word_line[pair_first],
-        pair_count=np.append(pair_first[1:], len(order)) - pair_first,
+        pair_count=np.concatenate((pair_first[1:], [len(order)])) - pair_first,
         word=word_of,
         numeric=np.add.reduceat(digits, offsets) == first_lengths if len(first) else new_word[:0],
     )
@@ -352,7 +352,8 @@ def thread_openers(tokens: Tokens, classes: np.ndarray, n: int, heading_words: i
 def _distinct(keys: np.ndarray) -> np.ndarray:
     """``np.unique(keys)``, faster: NumPy's stable sort (radix or tim sort)
     beats its default one on these keys, and NumPy >= 2.3 would hash them."""
-    ordered = np.sort(keys, kind="stable")
+    ordered = keys.copy()
+    ordered.sort(kind="stable")
     first = np.empty(len(keys), dtype=bool)
     first[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=first[1:])

@@ -252,7 +252,7 @@ class Forest:
         leaves[0] += self.baseline  # ((baseline + v0) + v1) + ..., as scikit-learn adds
         if rows == 1:  # numpy would add a single column pairwise, not in order
             return np.add.accumulate(leaves[:, 0])[-1:]
-        return leaves.sum(axis=0)
+        return np.add.reduce(leaves, axis=0)
 
     def _walk_few(
         self, state: np.ndarray, offset: np.ndarray, x: np.ndarray, wide: bool
